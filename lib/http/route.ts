@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from "node:crypto";
+import { getServerSession } from "next-auth";
+import type { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError, isUniqueViolation, unauthenticated } from "@/lib/errors";
+import type { Actor, MaybeActor } from "@/lib/authz/actor";
+import { authOptions } from "@/lib/auth/options";
+import { actorForUser } from "@/lib/auth/session";
+import { authenticatePersonalAccessToken } from "@/lib/tokens/personal-access-tokens";
+import { jsonResponse, toJsonText } from "./json";
+import { PROBLEM_CONTENT_TYPE, toProblem, zodToAppError } from "./problem";
+
+const MAX_BODY_BYTES = 1_000_000;
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export interface RouteContext<Params> {
+  request: Request;
+  params: Params;
+  actor: MaybeActor;
+  requestId: string;
+  url: URL;
+}
+
+interface RouteOptions {
+  /** "required": 401 without credentials. "optional": anonymous callers get actor = null. */
+  auth: "required" | "optional";
+}
+
+type Handler<Params> = (context: RouteContext<Params>) => Promise<Response>;
+type AuthedHandler<Params> = (context: RouteContext<Params> & { actor: Actor }) => Promise<Response>;
+
+async function resolveActor(request: Request, requestId: string): Promise<MaybeActor> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const user = match ? await authenticatePersonalAccessToken(match[1]) : null;
+    if (!user) throw new AppError("unauthenticated", "The bearer token is invalid, expired or revoked.", { code: "invalid-token" });
+    return { userId: user.id, email: user.email, name: user.name, platformRole: user.platformRole, requestId, via: "token" };
+  }
+  const session = await getServerSession(authOptions);
+  const userId = (session?.user as { id?: string } | undefined)?.id;
+  if (!userId) return null;
+  // A browser session may change data only from Portico's own pages (CSRF).
+  if (UNSAFE_METHODS.has(request.method)) {
+    const origin = request.headers.get("origin");
+    if (!origin || origin !== new URL(request.url).origin) {
+      throw new AppError("forbidden", "Cross-site request refused: use a personal access token.", { code: "cross-site" });
+    }
+  }
+  return actorForUser(userId, requestId, "session");
+}
+
+export function problemResponse(error: unknown, requestId: string, instance?: string): Response {
+  const problem = toProblem(error, requestId, instance);
+  const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": requestId };
+  if (problem.status === 401) headers["www-authenticate"] = 'Bearer realm="portico"';
+  return new Response(toJsonText(problem), { status: problem.status, headers });
+}
+
+/**
+ * Every /api/v1 route handler goes through here: request id, caller, errors as
+ * problem+json. A route handler without it should look wrong.
+ */
+export function apiRoute<Params = Record<string, never>>(options: { auth: "required" }, handler: AuthedHandler<Params>): (request: Request, segment: { params: Promise<Params> }) => Promise<Response>;
+export function apiRoute<Params = Record<string, never>>(options: { auth: "optional" }, handler: Handler<Params>): (request: Request, segment: { params: Promise<Params> }) => Promise<Response>;
+export function apiRoute<Params>(options: RouteOptions, handler: Handler<Params> | AuthedHandler<Params>) {
+  return async (request: Request, segment: { params: Promise<Params> }) => {
+    const incoming = request.headers.get("x-request-id");
+    const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    const url = new URL(request.url);
+    try {
+      const actor = await resolveActor(request, requestId);
+      if (options.auth === "required" && !actor) throw unauthenticated();
+      const response = await (handler as Handler<Params>)({ request, params: await segment.params, actor, requestId, url });
+      response.headers.set("x-request-id", requestId);
+      return response;
+    } catch (error) {
+      return problemResponse(error, requestId, url.pathname);
+    }
+  };
+}
+
+/** Reads and validates a JSON body: 413 over the limit, 400 for broken JSON, 422 for invalid fields. */
+export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload-too-large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload-too-large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  let body: unknown;
+  try {
+    body = text.length ? JSON.parse(text) : {};
+  } catch {
+    throw new AppError("bad-request", "The body is not valid JSON.", { code: "malformed-json" });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw zodToAppError(parsed.error);
+  return parsed.data;
+}
+
+/** Parses query parameters with a schema (422 with a pointer per bad parameter). */
+export function readQuery<Schema extends z.ZodType>(url: URL, schema: Schema): z.output<Schema> {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw zodToAppError(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Runs a creating call at most once per `Idempotency-Key`: a retry with the
+ * same key and body gets the first answer back; a different body is a 422;
+ * a retry while the first is still running is a 409.
+ */
+export async function idempotent(context: RouteContext<unknown> & { actor: Actor }, body: unknown, create: () => Promise<Response>): Promise<Response> {
+  const key = context.request.headers.get("idempotency-key");
+  if (!key) return create();
+  if (key.length > 200) throw new AppError("validation", "Idempotency-Key may be at most 200 characters.", { errors: [{ pointer: "", detail: "Idempotency-Key too long" }] });
+  const requestHash = createHash("sha256").update(`${context.request.method} ${context.url.pathname}\n${toJsonText(body)}`).digest("hex");
+  const where = { userId_key: { userId: context.actor.userId, key } };
+  try {
+    await db.idempotencyRecord.create({ data: { userId: context.actor.userId, key, requestHash, status: 0, body: {} } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const previous = await db.idempotencyRecord.findUnique({ where });
+    if (!previous) throw error;
+    if (previous.requestHash !== requestHash) {
+      throw new AppError("validation", "This Idempotency-Key was used with a different request.", { code: "idempotency-key-reused" });
+    }
+    if (previous.status === 0) throw new AppError("conflict", "A request with this Idempotency-Key is still being processed.", { code: "idempotency-in-progress" });
+    return jsonResponse(previous.body, { status: previous.status, headers: { "idempotent-replayed": "true" } });
+  }
+  try {
+    const response = await create();
+    const stored = response.status < 300 ? await response.clone().json() : null;
+    if (stored !== null) await db.idempotencyRecord.update({ where, data: { status: response.status, body: stored } });
+    else await db.idempotencyRecord.delete({ where });
+    return response;
+  } catch (error) {
+    await db.idempotencyRecord.delete({ where });
+    throw error;
+  }
+}
+
+export { jsonResponse };

@@ -1,0 +1,93 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { createTeamInput, inviteInput, updateTeamInput, changeRoleInput } from "@/lib/teams/schemas";
+import { auditFilterInput } from "@/lib/audit/list";
+import { pageQuery } from "@/lib/http/pagination";
+import { appUrl } from "@/lib/config";
+import { auditEventResource, invitationResource, listOf, memberResource, meResource, problemResource, teamResource } from "./schemas";
+
+type Method = RouteConfig["method"];
+
+function buildRegistry() {
+  const registry = new OpenAPIRegistry();
+  const Problem = problemResource;
+  const Team = teamResource;
+  const Member = memberResource;
+  const Invitation = invitationResource;
+  const AuditEvent = auditEventResource;
+  const Me = meResource;
+  registry.registerComponent("securitySchemes", "personalAccessToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "A personal access token created on Settings → Access tokens.",
+  });
+
+  const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+  const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } });
+  const errors = {
+    401: problem("No or invalid credentials."),
+    403: problem("Visible, but the caller's role does not allow this."),
+    404: problem("No such resource, or the caller may not see it."),
+    409: problem("The resource's state does not allow this."),
+    422: problem("The body or query does not validate."),
+  };
+  const slug = z.object({ slug: z.string().describe("The team's slug") });
+  const member = slug.extend({ userId: z.string() });
+
+  const path = (method: Method, route: string, operationId: string, summary: string, config: Partial<RouteConfig>) =>
+    registry.registerPath({ method, path: route, operationId, summary, tags: [route.split("/")[1]], security: [{ personalAccessToken: [] }], responses: {}, ...config });
+
+  path("get", "/me", "getMe", "The caller", { responses: { 200: { description: "The signed-in user", ...json(Me) }, 401: errors[401] } });
+  path("get", "/teams", "listTeams", "Teams the caller belongs to (platform admins: ?all=true for every team)", {
+    request: { query: pageQuery.extend({ all: z.enum(["true", "false"]).optional() }) },
+    responses: { 200: { description: "A page of teams", ...json(listOf(Team)) }, 401: errors[401] },
+  });
+  path("post", "/teams", "createTeam", "Create a team; the caller becomes its OWNER", {
+    request: { headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(createTeamInput) },
+    responses: { 201: { description: "Created", ...json(Team) }, 401: errors[401], 409: errors[409], 422: errors[422] },
+  });
+  path("get", "/teams/{slug}", "getTeam", "One team", { request: { params: slug }, responses: { 200: { description: "The team", ...json(Team) }, 401: errors[401], 404: errors[404] } });
+  path("patch", "/teams/{slug}", "updateTeam", "Change a team's settings (OWNER)", {
+    request: { params: slug, body: json(updateTeamInput) },
+    responses: { 200: { description: "Updated", ...json(Team) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+  });
+  path("get", "/teams/{slug}/members", "listMembers", "Members of a team", {
+    request: { params: slug },
+    responses: { 200: { description: "All members", ...json(listOf(Member)) }, 401: errors[401], 404: errors[404] },
+  });
+  path("patch", "/teams/{slug}/members/{userId}", "changeMemberRole", "Change a member's role (OWNER); the last OWNER cannot be demoted", {
+    request: { params: member, body: json(changeRoleInput) },
+    responses: { 200: { description: "Changed", ...json(Member) }, ...errors },
+  });
+  path("delete", "/teams/{slug}/members/{userId}", "removeMember", "Remove a member (OWNER), or leave the team when userId is the caller's", {
+    request: { params: member },
+    responses: { 204: { description: "Removed" }, ...errors },
+  });
+  path("get", "/teams/{slug}/invitations", "listInvitations", "Pending invitations (ADMIN and up)", {
+    request: { params: slug },
+    responses: { 200: { description: "Pending invitations", ...json(listOf(Invitation)) }, 401: errors[401], 403: errors[403], 404: errors[404] },
+  });
+  path("post", "/teams/{slug}/invitations", "inviteMember", "Invite someone by email (ADMIN and up); answers the acceptance link", {
+    request: { params: slug, headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(inviteInput) },
+    responses: { 201: { description: "Invited", ...json(Invitation) }, ...errors },
+  });
+  path("get", "/audit-events", "listAuditEvents", "The audit log the caller may read, newest first", {
+    request: { query: auditFilterInput },
+    responses: { 200: { description: "A page of audit events", ...json(listOf(AuditEvent)) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+  });
+  return registry;
+}
+
+export function porticoOpenApiDocument() {
+  const generator = new OpenApiGeneratorV31(buildRegistry().definitions);
+  return generator.generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Portico REST API",
+      version: "1.0.0",
+      description: "Teams, members and the audit log of a Portico installation. Authenticate with `Authorization: Bearer <personal access token>`. Errors are RFC 9457 problem documents.",
+    },
+    servers: [{ url: `${appUrl()}/api/v1` }],
+    security: [{ personalAccessToken: [] }],
+  });
+}

@@ -1,0 +1,93 @@
+// One schema per resource: the REST routes shape their answers with these,
+// and /api/v1/openapi.json is generated from them and the input schemas.
+import { z } from "zod";
+
+const timestamp = z.iso.datetime().describe("ISO 8601 date-time (UTC)");
+export const teamRole = z.enum(["OWNER", "ADMIN", "DEVELOPER", "VIEWER"]);
+
+export const teamResource = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  role: teamRole.nullable().describe("The caller's role in the team; null for platform admins who are not members."),
+  memberCount: z.number().int(),
+  apiCount: z.number().int(),
+  createdAt: timestamp,
+}).meta({ id: "Team" });
+export type TeamResource = z.infer<typeof teamResource>;
+
+export const memberResource = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: teamRole,
+  joinedAt: timestamp,
+}).meta({ id: "Member" });
+export type MemberResource = z.infer<typeof memberResource>;
+
+export const invitationResource = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: teamRole,
+  status: z.enum(["PENDING", "ACCEPTED", "REVOKED"]),
+  expiresAt: timestamp,
+  createdAt: timestamp,
+  link: z.string().optional().describe("The acceptance link; returned only when the invitation is created."),
+  mailed: z.boolean().optional(),
+}).meta({ id: "Invitation" });
+export type InvitationResource = z.infer<typeof invitationResource>;
+
+export const auditEventResource = z.object({
+  id: z.string(),
+  action: z.string(),
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  team: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  requestId: z.string().nullable(),
+  createdAt: timestamp,
+}).meta({ id: "AuditEvent" });
+export type AuditEventResource = z.infer<typeof auditEventResource>;
+
+export const problemResource = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+}).meta({ id: "Problem" });
+
+export const meResource = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  platformRole: z.enum(["ADMIN", "MEMBER"]),
+}).meta({ id: "Me" });
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+const iso = (date: Date) => date.toISOString();
+
+export function toTeamResource(team: { id: string; slug: string; name: string; description: string | null; role: TeamResource["role"]; memberCount: number; apiCount: number; createdAt: Date }): TeamResource {
+  return { id: team.id, slug: team.slug, name: team.name, description: team.description, role: team.role, memberCount: team.memberCount, apiCount: team.apiCount, createdAt: iso(team.createdAt) };
+}
+
+export function toMemberResource(member: { userId: string; email: string; name: string | null; role: MemberResource["role"]; joinedAt: Date }): MemberResource {
+  return { ...member, joinedAt: iso(member.joinedAt) };
+}
+
+export function toInvitationResource(invitation: { id: string; email: string; role: InvitationResource["role"]; status: InvitationResource["status"]; expiresAt: Date; createdAt: Date }, extra: { link?: string; mailed?: boolean } = {}): InvitationResource {
+  return { id: invitation.id, email: invitation.email, role: invitation.role, status: invitation.status, expiresAt: iso(invitation.expiresAt), createdAt: iso(invitation.createdAt), ...extra };
+}
+
+export function toAuditEventResource(event: { id: string; action: string; actorId: string | null; actorEmail: string | null; team: { slug: string; name: string } | null; targetType: string; targetId: string | null; before: unknown; after: unknown; requestId: string | null; createdAt: Date }): AuditEventResource {
+  return { ...event, before: event.before ?? null, after: event.after ?? null, createdAt: iso(event.createdAt) };
+}

@@ -1,0 +1,21 @@
+import type { Db, Tx } from "@/lib/db";
+
+// Serialises "is this the first user?" so two simultaneous first sign-ups
+// cannot both become platform admin.
+const FIRST_USER_LOCK = 727_001;
+
+/** Makes the user platform ADMIN when they are the only user. */
+export async function promoteIfFirstUser(userId: string, client?: Tx): Promise<boolean> {
+  const run = async (tx: Tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+    const others = await tx.user.count({ where: { id: { not: userId } } });
+    if (others > 0) return false;
+    await tx.user.update({ where: { id: userId }, data: { platformRole: "ADMIN" } });
+    return true;
+  };
+  if (client) return run(client);
+  const { db } = await import("@/lib/db");
+  return (db as Db).$transaction(run);
+}
+
+export { FIRST_USER_LOCK };

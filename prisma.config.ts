@@ -1,0 +1,14 @@
+import { defineConfig } from "prisma/config";
+import { PrismaPg } from "@prisma/adapter-pg";
+
+// The WebAssembly schema engine through a driver adapter: no native engine
+// download is needed, so migrations work on air-gapped machines (STACK.md).
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: "prisma/schema.prisma",
+  migrations: { path: "prisma/migrations" },
+  async adapter() {
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL! });
+  },
+});
