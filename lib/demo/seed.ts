@@ -1,0 +1,49 @@
+// The demo organisation that `npm start` seeds on a fresh embedded database.
+// Built through the domain functions, so its audit log is a real one.
+import { db } from "@/lib/db";
+import type { Actor } from "@/lib/authz/actor";
+import { signUp } from "@/lib/users/sign-up";
+import { createTeam } from "@/lib/teams/teams";
+import { acceptInvitation, inviteMember } from "@/lib/teams/invitations";
+import type { TeamRole } from "@/lib/generated/prisma/enums";
+
+export const DEMO_PASSWORD = "portico-demo";
+export const DEMO_USERS = [
+  { name: "Ada Admin", email: "ada@portico.demo" },
+  { name: "Ben Builder", email: "ben@portico.demo" },
+  { name: "Cleo Consumer", email: "cleo@portico.demo" },
+  { name: "Dev Viewer", email: "dev@portico.demo" },
+] as const;
+
+const TEAMS: { name: string; slug: string; description: string; owner: number; members: [number, TeamRole][] }[] = [
+  { name: "Payments Platform", slug: "payments", description: "Card, wallet and payout APIs.", owner: 0, members: [[1, "ADMIN"], [3, "VIEWER"]] },
+  { name: "Mobile Apps", slug: "mobile", description: "The iOS and Android apps: consumers of most APIs.", owner: 2, members: [[1, "DEVELOPER"]] },
+  { name: "Data Science", slug: "data-science", description: "Forecasting and recommendation services.", owner: 1, members: [[0, "VIEWER"]] },
+];
+
+function actorOf(user: { id: string; email: string; name: string | null; platformRole: "ADMIN" | "MEMBER" }): Actor {
+  return { userId: user.id, email: user.email, name: user.name, platformRole: user.platformRole, requestId: "demo-seed", via: "session" };
+}
+
+/** Seeds the demo once; does nothing when the demo users already exist. */
+export async function seedDemo(): Promise<boolean> {
+  if (await db.user.findUnique({ where: { email: DEMO_USERS[0].email }, select: { id: true } })) return false;
+  const actors: Actor[] = [];
+  for (const user of DEMO_USERS) {
+    actors.push(actorOf(await signUp({ ...user, password: DEMO_PASSWORD }, "demo-seed")));
+  }
+  if (actors[0].platformRole !== "ADMIN") {
+    await db.user.update({ where: { id: actors[0].userId }, data: { platformRole: "ADMIN" } });
+    actors[0] = { ...actors[0], platformRole: "ADMIN" };
+  }
+  for (const team of TEAMS) {
+    const owner = actors[team.owner];
+    await createTeam(owner, { name: team.name, slug: team.slug, description: team.description });
+    for (const [index, role] of team.members) {
+      const invitee = actors[index];
+      const { link } = await inviteMember(owner, team.slug, { email: invitee.email, role: role === "OWNER" ? "ADMIN" : role });
+      await acceptInvitation(invitee, link.split("/invitations/")[1]);
+    }
+  }
+  return true;
+}

@@ -1,0 +1,17 @@
+/** @type {import('next').NextConfig} */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+module.exports = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native and WebAssembly packages stay outside the server bundle.
+  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pg"],
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};

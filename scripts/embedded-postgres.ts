@@ -1,0 +1,38 @@
+// The zero-setup database: Postgres compiled to WebAssembly (PGlite), served on
+// a loopback port so Prisma and `prisma migrate` talk to it like any Postgres.
+import { createServer } from "node:net";
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
+  mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir });
+  const listenPort = port ?? (await freePort());
+  // PGlite is one connection underneath; the server multiplexes a small pool onto it.
+  const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: listenPort, maxConnections: 32 });
+  await server.start();
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// `npm start`: serves Portico from a production build.
+// - Without DATABASE_URL: starts an embedded Postgres in .data/ (or
+//   PORTICO_DATA_DIR), migrates it and seeds the demo on first run.
+// - With DATABASE_URL: applies pending migrations to that database; seeds the
+//   demo only when PORTICO_DEMO=1.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
+import { bin, run } from "./run";
+
+const root = resolve(__dirname, "..");
+const dataDir = resolve(process.env.PORTICO_DATA_DIR ?? join(root, ".data"));
+const port = process.env.PORT ?? "3000";
+const log = (message: string) => console.log(`[portico] ${message}`);
+
+/** A stable session secret: from NEXTAUTH_SECRET, else made once and kept in the data folder. */
+function sessionSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = join(dataDir, "session-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    log(`NEXTAUTH_SECRET is not set: generated one in ${file}`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+async function main() {
+  let embedded: EmbeddedPostgres | undefined;
+  let seedDemo = process.env.PORTICO_DEMO === "1";
+  if (!process.env.DATABASE_URL) {
+    const pgDir = join(dataDir, "pglite");
+    const firstRun = !existsSync(join(pgDir, "PG_VERSION"));
+    log(firstRun ? `creating the embedded database in ${pgDir}` : `using the embedded database in ${pgDir}`);
+    embedded = await startEmbeddedPostgres(pgDir);
+    process.env.DATABASE_URL = embedded.url;
+    seedDemo = seedDemo || process.env.PORTICO_DEMO !== "0";
+  }
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_SECRET: sessionSecret(),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+  };
+
+  const stop = async (code: number) => {
+    await embedded?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+
+  try {
+    log("applying migrations");
+    await run(bin("tsx"), ["scripts/prisma-cli.ts", "migrate", "deploy"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+    if (seedDemo) await run(bin("tsx"), ["scripts/seed.ts"], { cwd: root, env });
+    if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+      log("no production build yet: building (this takes a few minutes once)");
+      await run(bin("next"), ["build"], { cwd: root, env });
+    }
+  } catch (error) {
+    console.error(`[portico] start failed: ${(error as Error).message}`);
+    await stop(1);
+  }
+
+  log(`serving on http://localhost:${port}`);
+  const server = spawn(bin("next"), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => server.kill(signal));
+  }
+  server.on("exit", (code) => void stop(code ?? 0));
+}
+
+void main();
