@@ -1,0 +1,11 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction } from "@/lib/actions/run";
+import { setPlatformRole } from "@/lib/users/admin";
+
+export async function setPlatformRoleAction(userId: string, role: "ADMIN" | "MEMBER") {
+  const result = await runAction((actor) => setPlatformRole(actor, userId, role).then(() => undefined));
+  revalidatePath("/admin");
+  return result;
+}

@@ -1,0 +1,52 @@
+import Link from "next/link";
+import { getSessionActor } from "@/lib/auth/session";
+import { isPlatformAdmin } from "@/lib/authz/permissions";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { buttonClass } from "@/components/ui/button";
+
+export async function SiteHeader() {
+  const actor = await getSessionActor();
+  const links = actor
+    ? [
+        { href: "/teams", label: "Teams" },
+        { href: "/audit", label: "Audit log" },
+        ...(isPlatformAdmin(actor) ? [{ href: "/admin", label: "Admin" }] : []),
+      ]
+    : [];
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">
+            P
+          </span>
+          Portico
+        </Link>
+        <nav aria-label="Main" className="flex flex-1 items-center gap-1">
+          {links.map((link) => (
+            <Link key={link.href} href={link.href} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900">
+              {link.label}
+            </Link>
+          ))}
+        </nav>
+        {actor ? (
+          <div className="flex items-center gap-2">
+            <Link href="/settings/tokens" className="hidden text-sm text-slate-600 hover:text-slate-900 sm:block" title="Your settings">
+              {actor.name ?? actor.email}
+            </Link>
+            <SignOutButton />
+          </div>
+        ) : (
+          <div className="flex items-center gap-2">
+            <Link href="/signin" className={buttonClass("ghost")}>
+              Sign in
+            </Link>
+            <Link href="/signup" className={buttonClass("primary")}>
+              Sign up
+            </Link>
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}
