@@ -23,5 +23,5 @@ export async function findTeamForActor(actor: MaybeActor, slug: string, client: 
 export async function authorizeTeamAction(actor: MaybeActor, slug: string, action: TeamAction) {
   const found = await findTeamForActor(actor, slug);
   assertCan(actor, action, found.context);
-  return found as typeof found & { actor: Actor };
+  return { ...found, actor: actor as Actor };
 }
