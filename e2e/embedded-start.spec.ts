@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// The zero-setup default: `npm start` with no DATABASE_URL and an empty data
+// folder starts an embedded Postgres, migrates and seeds it, and serves.
+const PORT = 3190;
+let server: ChildProcess | undefined;
+let dataDir: string;
+let output = "";
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "portico-embedded-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), PORTICO_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  delete env.DATABASE_URL;
+  delete env.NEXTAUTH_SECRET;
+  delete env.NEXTAUTH_URL;
+  server = spawn("npm", ["start"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+});
+
+test.afterAll(async () => {
+  if (server?.pid) {
+    process.kill(-server.pid, "SIGTERM");
+    await new Promise((resolve) => server?.once("exit", resolve));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("npm start on an empty data folder serves a working sign-in with the demo seeded", async ({ page }) => {
+  test.setTimeout(180_000);
+  const base = `http://localhost:${PORT}`;
+  await expect
+    .poll(
+      async () => {
+        if (server?.exitCode != null) throw new Error(`npm start exited early:\n${output}`);
+        return fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0);
+      },
+      { timeout: 150_000, intervals: [500] },
+    )
+    .toBe(200);
+  expect(output).toContain("creating the embedded database");
+  expect(output).toContain("demo seeded");
+
+  const health = await (await fetch(`${base}/api/health`)).json();
+  expect(health).toMatchObject({ status: "ok", database: { status: "ok" } });
+
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email").fill("ada@portico.demo");
+  await page.getByLabel("Password").fill("portico-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Payments Platform" })).toBeVisible();
+});
