@@ -9,6 +9,7 @@ export interface AuditRow {
   actorEmail: string | null;
   targetType: string;
   targetId: string | null;
+  targetLabel: string | null;
   before: unknown;
   after: unknown;
   requestId: string | null;
@@ -16,10 +17,21 @@ export interface AuditRow {
   team: { slug: string; name: string } | null;
 }
 
-function describeChange(before: unknown, after: unknown): string {
-  const show = (value: unknown) => (value == null ? "" : JSON.stringify(value));
-  if (before != null && after != null) return `${show(before)} → ${show(after)}`;
-  return show(after) || (before != null ? `was ${show(before)}` : "");
+function show(value: unknown): string {
+  if (value == null) return "—";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** "role: DEVELOPER → ADMIN" lines for changed fields; "name: X" lines for created ones. */
+function describeChange(before: unknown, after: unknown): string[] {
+  const asRecord = (value: unknown) => (value && typeof value === "object" ? (value as Record<string, unknown>) : {});
+  const was = asRecord(before);
+  const now = asRecord(after);
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
+  return keys.map((key) => {
+    if (key in was && key in now) return `${key}: ${show(was[key])} → ${show(now[key])}`;
+    return key in now ? `${key}: ${show(now[key])}` : `${key} was ${show(was[key])}`;
+  });
 }
 
 /** The audit log table with its filter form; the filters live in the URL. */
@@ -77,8 +89,15 @@ export function AuditLog({ basePath, rows, nextCursor, filters, showTeam }: { ba
                   <td className="px-4 py-2 text-slate-800">{row.actorEmail ?? "system"}</td>
                   <td className="px-4 py-2 font-mono text-xs text-indigo-800">{row.action}</td>
                   {showTeam ? <td className="px-4 py-2 text-slate-700">{row.team?.name ?? "—"}</td> : null}
-                  <td className="px-4 py-2 text-slate-600">{row.targetType}{row.targetId ? <span className="block font-mono text-xs text-slate-400">{row.targetId}</span> : null}</td>
-                  <td className="max-w-sm break-words px-4 py-2 font-mono text-xs text-slate-600">{describeChange(row.before, row.after)}</td>
+                  <td className="px-4 py-2 text-slate-700">
+                    <span className="text-xs uppercase tracking-wide text-slate-500">{row.targetType.replace(/_/g, " ")}</span>
+                    <span className="block break-all">{row.targetLabel ?? row.targetId ?? ""}</span>
+                  </td>
+                  <td className="max-w-xs px-4 py-2 text-xs text-slate-600">
+                    {describeChange(row.before, row.after).map((line) => (
+                      <span key={line} className="block break-all font-mono">{line}</span>
+                    ))}
+                  </td>
                 </tr>
               ))}
             </tbody>

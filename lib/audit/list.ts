@@ -64,6 +64,32 @@ export async function listAuditEvents(actor: MaybeActor, filter: AuditFilter) {
     take: input.limit + 1,
     ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
   });
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? items[items.length - 1].id : null };
+  const page = rows.slice(0, input.limit);
+  const labels = await targetLabels(page);
+  const items = page.map((row) => ({ ...row, targetLabel: labels.get(row.id) ?? null }));
+  return { items, nextCursor: rows.length > input.limit ? page[page.length - 1].id : null };
+}
+
+function field(value: unknown, key: string): string | undefined {
+  if (value && typeof value === "object" && key in value) {
+    const found = (value as Record<string, unknown>)[key];
+    return typeof found === "string" ? found : undefined;
+  }
+  return undefined;
+}
+
+/** Human names for the targets of a page of events, in one query per target kind. */
+async function targetLabels(rows: { id: string; targetType: string; targetId: string | null; before: unknown; after: unknown }[]) {
+  const idsOf = (type: string) => [...new Set(rows.filter((r) => r.targetType === type && r.targetId).map((r) => r.targetId as string))];
+  const [users, teams] = await Promise.all([
+    db.user.findMany({ where: { id: { in: idsOf("user") } }, select: { id: true, email: true } }),
+    db.team.findMany({ where: { id: { in: idsOf("team") } }, select: { id: true, name: true } }),
+  ]);
+  const names = new Map<string, string>([...users.map((u) => [u.id, u.email] as const), ...teams.map((t) => [t.id, t.name] as const)]);
+  const labels = new Map<string, string>();
+  for (const row of rows) {
+    const label = (row.targetId && names.get(row.targetId)) ?? field(row.after, "email") ?? field(row.before, "email") ?? field(row.after, "name");
+    if (label) labels.set(row.id, label);
+  }
+  return labels;
 }

@@ -46,6 +46,7 @@ export const auditEventResource = z.object({
   team: z.object({ slug: z.string(), name: z.string() }).nullable(),
   targetType: z.string(),
   targetId: z.string().nullable(),
+  targetLabel: z.string().nullable().describe("A human name for the target (an email, a team name), when known."),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
   requestId: z.string().nullable(),
@@ -88,6 +89,6 @@ export function toInvitationResource(invitation: { id: string; email: string; ro
   return { id: invitation.id, email: invitation.email, role: invitation.role, status: invitation.status, expiresAt: iso(invitation.expiresAt), createdAt: iso(invitation.createdAt), ...extra };
 }
 
-export function toAuditEventResource(event: { id: string; action: string; actorId: string | null; actorEmail: string | null; team: { slug: string; name: string } | null; targetType: string; targetId: string | null; before: unknown; after: unknown; requestId: string | null; createdAt: Date }): AuditEventResource {
+export function toAuditEventResource(event: { id: string; action: string; actorId: string | null; actorEmail: string | null; team: { slug: string; name: string } | null; targetType: string; targetId: string | null; targetLabel: string | null; before: unknown; after: unknown; requestId: string | null; createdAt: Date }): AuditEventResource {
   return { ...event, before: event.before ?? null, after: event.after ?? null, createdAt: iso(event.createdAt) };
 }
