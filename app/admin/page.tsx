@@ -14,8 +14,8 @@ export default async function AdminPage() {
   return (
     <>
       <PageHeader title="Platform administration" description="All users and all teams of this Portico installation." />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Users" description={`${users.items.length}${users.nextCursor ? "+" : ""} accounts`}>
+      <div className="grid items-start gap-6 lg:grid-cols-2">
+        <Card title="Users" description={`${users.items.length}${users.nextCursor ? "+" : ""} ${users.items.length === 1 ? "account" : "accounts"}`}>
           <ul className="divide-y divide-slate-100" aria-label="All users">
             {users.items.map((user) => (
               <li key={user.id} className="flex items-center justify-between gap-3 py-2.5">
@@ -32,7 +32,7 @@ export default async function AdminPage() {
             ))}
           </ul>
         </Card>
-        <Card title="Teams" description={`${teams.items.length}${teams.nextCursor ? "+" : ""} teams`}>
+        <Card title="Teams" description={`${teams.items.length}${teams.nextCursor ? "+" : ""} ${teams.items.length === 1 ? "team" : "teams"}`}>
           <ul className="divide-y divide-slate-100" aria-label="All teams">
             {teams.items.map((team) => (
               <li key={team.id} className="flex items-center justify-between gap-3 py-2.5">
@@ -41,7 +41,7 @@ export default async function AdminPage() {
                     {team.name}
                   </Link>
                   <p className="text-sm text-slate-500">
-                    {team.memberCount} members · {team.apiCount} APIs
+                    {team.memberCount} {team.memberCount === 1 ? "member" : "members"} · {team.apiCount} {team.apiCount === 1 ? "API" : "APIs"}
                   </p>
                 </div>
                 {team.role ? <RoleBadge role={team.role} /> : null}

@@ -13,7 +13,7 @@ export default async function TeamsPage() {
   return (
     <>
       <PageHeader title="Your teams" description="Teams own APIs and applications. Everything a team makes belongs to the team, not to one person." />
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
         <div>
           {teams.length === 0 ? (
             <EmptyState title="You are not in a team yet">Create one, or ask a team owner to invite you.</EmptyState>

@@ -8,7 +8,7 @@ const VARIANTS: Record<Variant, string> = {
   danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
 };
-const BASE = "inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium shadow-xs transition-colors disabled:cursor-not-allowed";
+const BASE = "inline-flex shrink-0 whitespace-nowrap items-center justify-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium shadow-xs transition-colors disabled:cursor-not-allowed";
 
 export function buttonClass(variant: Variant = "primary", extra = "") {
   return `${BASE} ${VARIANTS[variant]} ${extra}`;

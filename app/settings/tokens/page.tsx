@@ -19,7 +19,7 @@ export default async function TokensPage() {
   return (
     <>
       <PageHeader title="Personal access tokens" description="Tokens act as you on the REST API (/api/v1) for scripts and CI. Send one as Authorization: Bearer <token>." />
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
         <Card title="Your tokens">
           {tokens.length === 0 ? (
             <EmptyState title="No tokens yet">Create one to call the API from a script.</EmptyState>

@@ -22,7 +22,7 @@ export default async function TeamMembersPage({ params }: { params: Promise<{ sl
     path,
   );
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+    <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
       <div className="space-y-6">
         <Card title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"} in ${team.name}.`}>
           <MemberList
