@@ -6,6 +6,7 @@ import { setPlatformRole } from "@/lib/users/admin";
 
 export async function setPlatformRoleAction(userId: string, role: "ADMIN" | "MEMBER") {
   const result = await runAction((actor) => setPlatformRole(actor, userId, role).then(() => undefined));
-  revalidatePath("/admin");
+  // Re-render only on success, so a refusal stays visible where it happened.
+  if (result?.ok) revalidatePath("/admin");
   return result;
 }

@@ -12,7 +12,8 @@ export async function createTokenAction(_previous: unknown, form: FormData) {
     const { token, secret } = await createPersonalAccessToken(actor, { name: String(form.get("name") ?? ""), expiresInDays: expires === "never" ? null : Number(expires) });
     return { data: { secret, name: token.name } };
   });
-  revalidatePath("/settings/tokens");
+  // Re-render only on success, so a refusal stays visible where it happened.
+  if (result?.ok) revalidatePath("/settings/tokens");
   return result;
 }
 
@@ -21,6 +22,6 @@ export async function revokeTokenAction(tokenId: string) {
     assertSignedIn(actor);
     await revokePersonalAccessToken(actor, tokenId);
   });
-  revalidatePath("/settings/tokens");
+  if (result?.ok) revalidatePath("/settings/tokens");
   return result;
 }

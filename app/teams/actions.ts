@@ -25,7 +25,8 @@ export async function updateTeamAction(slug: string, _previous: unknown, form: F
     await updateTeam(actor, slug, { name: text(form, "name"), description: text(form, "description") || null, requireReview: form.get("requireReview") === "on" });
     return { message: "Settings saved." };
   });
-  revalidatePath(`/teams/${slug}`, "layout");
+  // Re-render only on success, so a refusal stays visible where it happened.
+  if (result?.ok) revalidatePath(`/teams/${slug}`, "layout");
   return result;
 }
 
@@ -34,13 +35,13 @@ export async function inviteMemberAction(slug: string, _previous: unknown, form:
     const { invitation, link, mailed } = await inviteMember(actor, slug, { email: text(form, "email"), role: text(form, "role") as TeamRole });
     return { data: { link, email: invitation.email, mailed } };
   });
-  revalidatePath(`/teams/${slug}`);
+  if (result?.ok) revalidatePath(`/teams/${slug}`);
   return result;
 }
 
 export async function revokeInvitationAction(slug: string, invitationId: string) {
   const result = await runAction((actor) => revokeInvitation(actor, slug, invitationId));
-  revalidatePath(`/teams/${slug}`);
+  if (result?.ok) revalidatePath(`/teams/${slug}`);
   return result;
 }
 
@@ -49,13 +50,13 @@ export async function changeRoleAction(slug: string, userId: string, _previous: 
     const { role } = await changeMemberRole(actor, slug, userId, { role: text(form, "role") as TeamRole });
     return { message: `Role changed to ${role}.` };
   });
-  revalidatePath(`/teams/${slug}`);
+  if (result?.ok) revalidatePath(`/teams/${slug}`);
   return result;
 }
 
 export async function removeMemberAction(slug: string, userId: string) {
   const result = await runAction((actor) => removeMember(actor, slug, userId));
-  revalidatePath(`/teams/${slug}`);
+  if (result?.ok) revalidatePath(`/teams/${slug}`);
   return result;
 }
 

@@ -151,10 +151,10 @@ describe("the migrations and schema.prisma", () => {
   it("the comparison notices a column, an index or an enum value the migrations lack", async () => {
     const baseline = await describeDatabase(fromSchemaClient, { ignoreHandWritten: false });
     const changes = [
-      `ALTER TABLE "Team" ADD COLUMN "color" TEXT`,
+      `ALTER TABLE "Team" ADD COLUMN "drift_probe" TEXT`,
       `ALTER TABLE "Team" ALTER COLUMN "description" SET NOT NULL`,
-      `CREATE INDEX "Team_name_idx" ON "Team"("name")`,
-      `ALTER TYPE "TeamRole" ADD VALUE 'GUEST'`,
+      `CREATE INDEX "drift_probe_idx" ON "Team"("name")`,
+      `ALTER TYPE "TeamRole" ADD VALUE 'DRIFT_PROBE'`,
       `ALTER TABLE "Membership" DROP CONSTRAINT "Membership_userId_fkey"`,
     ];
     for (const change of changes) {
