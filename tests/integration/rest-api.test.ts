@@ -4,7 +4,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { REPO_ROOT } from "./database";
-import { db, makePat, makeTeam, makeUser, resetDatabase, snapshotDatabase, type TestTeam, type TestUser } from "./helpers";
+import { db, makePat, makeTeam, makeUser, resetDatabase, snapshotDatabase, type TestTeam } from "./helpers";
 
 // Outside Next there is no request scope for next-auth's cookie session; the
 // tests choose who the session belongs to (nobody, unless a test says so).
@@ -404,8 +404,8 @@ describe("/api/v1/openapi.json", () => {
     for (const route of routeFiles()) {
       // The document describes the API, not itself.
       if (route.path === "/openapi.json") continue;
-      const module = (await import(route.file)) as Record<string, unknown>;
-      for (const method of METHODS) if (typeof module[method] === "function") implemented.push(`${method.toLowerCase()} ${route.path}`);
+      const handlers = (await import(route.file)) as Record<string, unknown>;
+      for (const method of METHODS) if (typeof handlers[method] === "function") implemented.push(`${method.toLowerCase()} ${route.path}`);
     }
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).filter((key) => METHODS.includes(key.toUpperCase() as (typeof METHODS)[number])).map((method) => `${method} ${path}`));
 
