@@ -1,7 +1,7 @@
 // Every protected domain function, called by every kind of caller. Allowed
 // callers succeed and have the effect; refused ones get exactly the expected
 // 401/403/404 AppError and the database is left exactly as it was.
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { AppError } from "@/lib/errors";
 import { createTeam, updateTeam } from "@/lib/teams/teams";
@@ -188,52 +188,79 @@ const SPECS: Spec[] = [
   },
 ];
 
-beforeEach(resetDatabase);
+async function expectRefusal(spec: Spec, world: World, caller: Caller, expected: 401 | 403 | 404) {
+  const before = await snapshotDatabase();
+  const error = await spec.call(world, actorOf(world, caller)).then(
+    () => new Error(`${spec.name} by ${caller} succeeded; expected ${expected}`),
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).status).toBe(expected);
+  expect(await snapshotDatabase()).toEqual(before);
+}
 
-describe.each(SPECS)("$name", (spec) => {
-  it.each(CALLERS)("called by %s", async (caller) => {
-    const world = await buildWorld();
-    const actor = actorOf(world, caller);
-    const expected = spec.outcomes[caller];
-    const before = await snapshotDatabase();
-    const auditBefore = (await db.auditEvent.findMany({ select: { id: true } })).map((event) => event.id);
+async function expectAllowed(spec: Spec, world: World, caller: Caller) {
+  const actor = actorOf(world, caller)!;
+  const before = await snapshotDatabase();
+  const auditBefore = (await db.auditEvent.findMany({ select: { id: true } })).map((event) => event.id);
 
-    if (expected === "allowed") {
-      const result = await spec.call(world, actor);
-      await spec.verify(world, result);
-      const appended = await db.auditEvent.findMany({ where: { id: { notIn: auditBefore } } });
-      if (spec.writes) {
-        expect(appended).toHaveLength(1);
-        expect(appended[0]).toMatchObject({ actorId: actor!.userId, requestId: actor!.requestId });
-      } else {
-        expect(await snapshotDatabase()).toEqual(before);
-      }
-      return;
-    }
+  const result = await spec.call(world, actor);
 
-    const error = await spec.call(world, actor).then(
-      () => new Error(`${spec.name} by ${caller} succeeded; expected ${expected}`),
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).status).toBe(expected);
+  await spec.verify(world, result);
+  if (spec.writes) {
+    const appended = await db.auditEvent.findMany({ where: { id: { notIn: auditBefore } } });
+    expect(appended).toHaveLength(1);
+    expect(appended[0]).toMatchObject({ actorId: actor.userId, requestId: actor.requestId });
+  } else {
     expect(await snapshotDatabase()).toEqual(before);
+  }
+}
+
+const refusedBy = (spec: Spec) => CALLERS.filter((caller) => spec.outcomes[caller] !== "allowed");
+const allowedFor = (spec: Spec) => CALLERS.filter((caller) => spec.outcomes[caller] === "allowed");
+
+// Calls that must not change the database share one world: each test proves
+// that its call left everything exactly as it was.
+describe("calls that change nothing: refusals, and reads by allowed callers", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    await resetDatabase();
+    world = await buildWorld();
+  });
+
+  describe.each(SPECS)("$name", (spec) => {
+    it.each(refusedBy(spec))("refused for %s", (caller) => expectRefusal(spec, world, caller, spec.outcomes[caller] as 401 | 403 | 404));
+
+    if (!spec.writes) {
+      it.each(allowedFor(spec))("allowed for %s", (caller) => expectAllowed(spec, world, caller));
+    }
+  });
+
+  describe("a team that does not exist", () => {
+    it.each(SPECS.filter((spec) => spec.teamScoped))("$name answers it exactly like a team one may not see", async (spec) => {
+      const before = await snapshotDatabase();
+
+      const invisible = await spec.call(world, world.outsider.actor, "acme").catch((error: unknown) => error);
+      const missing = await spec.call(world, world.members.OWNER.actor, "no-such-team").catch((error: unknown) => error);
+
+      expect(invisible).toBeInstanceOf(AppError);
+      expect(missing).toBeInstanceOf(AppError);
+      const summary = (error: AppError) => ({ status: error.status, type: error.type, message: error.message });
+      expect(summary(missing as AppError)).toEqual(summary(invisible as AppError));
+      expect((missing as AppError).status).toBe(404);
+      expect(await snapshotDatabase()).toEqual(before);
+    });
   });
 });
 
-describe("a team that does not exist", () => {
-  it.each(SPECS.filter((spec) => spec.teamScoped))("$name answers it exactly like a team one may not see", async (spec) => {
-    const world = await buildWorld();
-    const before = await snapshotDatabase();
+// Allowed writes: a fresh world each.
+describe("allowed writes", () => {
+  beforeEach(resetDatabase);
 
-    const invisible = await spec.call(world, world.outsider.actor, "acme").catch((error: unknown) => error);
-    const missing = await spec.call(world, world.members.OWNER.actor, "no-such-team").catch((error: unknown) => error);
-
-    expect(invisible).toBeInstanceOf(AppError);
-    expect(missing).toBeInstanceOf(AppError);
-    const describe = (error: AppError) => ({ status: error.status, type: error.type, message: error.message });
-    expect(describe(missing as AppError)).toEqual(describe(invisible as AppError));
-    expect(describe(missing as AppError).status).toBe(404);
-    expect(await snapshotDatabase()).toEqual(before);
+  describe.each(SPECS.filter((spec) => spec.writes))("$name", (spec) => {
+    it.each(allowedFor(spec))("allowed for %s", async (caller) => {
+      await expectAllowed(spec, await buildWorld(), caller);
+    });
   });
 });
