@@ -3,8 +3,9 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createTeam } from "@/lib/teams/teams";
 import { REPO_ROOT } from "./database";
-import { db, makePat, makeTeam, makeUser, resetDatabase, snapshotDatabase, type TestTeam } from "./helpers";
+import { db, makePat, makeTeam, makeUser, resetDatabase, snapshotDatabase, type TestTeam, type TestUser } from "./helpers";
 
 // Outside Next there is no request scope for next-auth's cookie session; the
 // tests choose who the session belongs to (nobody, unless a test says so).
@@ -66,20 +67,22 @@ async function warmUp(token: string) {
 }
 
 let acme: TestTeam;
-let globex: TestTeam;
+/** The OWNER of another team, "globex", its only member. */
+let globexOwner: TestUser;
 let tokens: Record<"OWNER" | "ADMIN" | "DEVELOPER" | "VIEWER" | "globexOwner", string>;
 
 beforeEach(async () => {
   session.userId = null;
   await resetDatabase();
   acme = await makeTeam({ slug: "acme", name: "Acme" });
-  globex = await makeTeam({ slug: "globex", name: "Globex" });
+  globexOwner = await makeUser();
+  await createTeam(globexOwner.actor, { slug: "globex", name: "Globex" });
   tokens = {
     OWNER: (await makePat(acme.members.OWNER)).secret,
     ADMIN: (await makePat(acme.members.ADMIN)).secret,
     DEVELOPER: (await makePat(acme.members.DEVELOPER)).secret,
     VIEWER: (await makePat(acme.members.VIEWER)).secret,
-    globexOwner: (await makePat(globex.members.OWNER)).secret,
+    globexOwner: (await makePat(globexOwner)).secret,
   };
 });
 
