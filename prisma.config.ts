@@ -9,6 +9,8 @@ export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
   async adapter() {
-    return new PrismaPg({ connectionString: process.env.DATABASE_URL! });
+    // allowExitOnIdle: the CLI exits when its work is done instead of waiting
+    // for the pool's idle timeout.
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL!, allowExitOnIdle: true });
   },
 });

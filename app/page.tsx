@@ -14,8 +14,8 @@ export default async function HomePage() {
           Portico is your API catalog, developer portal and lifecycle manager: publish OpenAPI definitions, see what breaks, grant access and hand out keys.
         </p>
         <div className="mt-8 flex justify-center gap-3">
-          <ButtonLink href="/signup">Create an account</ButtonLink>
-          <ButtonLink href="/signin" variant="secondary">Sign in</ButtonLink>
+          <ButtonLink href="/apis">Browse the catalog</ButtonLink>
+          <ButtonLink href="/signup" variant="secondary">Create an account</ButtonLink>
         </div>
       </section>
     );

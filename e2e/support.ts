@@ -16,7 +16,7 @@ export async function signUp(page: Page, name: string, email: string, password =
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
-export async function signIn(page: Page, email: string, password = PASSWORD) {
+export async function signIn(page: Page, email: string, password: string = PASSWORD) {
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
@@ -34,3 +34,12 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync("e2e/.artifacts", { recursive: true });
   await page.screenshot({ path: `e2e/.artifacts/${name}.png`, fullPage: true });
 }
+
+/** The demo organisation seeded into the e2e database (lib/demo/seed.ts). */
+export const DEMO = {
+  password: "portico-demo",
+  admin: "ada@portico.demo",
+  ben: "ben@portico.demo",
+  cleo: "cleo@portico.demo",
+  viewer: "dev@portico.demo",
+} as const;

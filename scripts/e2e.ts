@@ -12,6 +12,8 @@ async function main() {
   let failed = false;
   try {
     await migrateDeploy(database.url);
+    // The demo organisation: its users, teams and catalog are the e2e fixtures.
+    await run(bin("tsx"), ["scripts/seed.ts"], { env: { ...process.env, DATABASE_URL: database.url } });
     const args = process.argv.slice(2).filter((arg) => arg !== "--build");
     await run(bin("playwright"), ["test", ...args], { env: { ...process.env, DATABASE_URL: database.url } });
   } catch (error) {

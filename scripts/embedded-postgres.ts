@@ -3,6 +3,7 @@
 import { createServer } from "node:net";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface EmbeddedPostgres {
@@ -23,7 +24,8 @@ function freePort(): Promise<number> {
 
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir });
+  // pg_trgm backs the catalog's typo-tolerant search (see the migrations).
+  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   const listenPort = port ?? (await freePort());
   // PGlite is one connection underneath; the server multiplexes a small pool onto it.
   const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: listenPort, maxConnections: 32 });

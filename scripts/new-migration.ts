@@ -10,7 +10,9 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("Usage: npm run db:migration -- <name_in_snake_case>");
   process.exit(2);
 }
-const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://placeholder@127.0.0.1:5432/placeholder" };
+// The diff reads no data, but the CLI opens its driver adapter, so it needs a
+// reachable server: the local PostgreSQL unless DATABASE_URL says otherwise.
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? process.env.PORTICO_TEST_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" };
 const previous = join(mkdtempSync(join(tmpdir(), "portico-migration-")), "schema.prisma");
 writeFileSync(previous, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"]));
 const sql = execFileSync(

@@ -6,13 +6,16 @@ import { buttonClass } from "@/components/ui/button";
 
 export async function SiteHeader() {
   const actor = await getSessionActor();
-  const links = actor
-    ? [
+  const links = [
+    { href: "/apis", label: "Catalog" },
+    ...(actor
+      ? [
         { href: "/teams", label: "Teams" },
         { href: "/audit", label: "Audit log" },
         ...(isPlatformAdmin(actor) ? [{ href: "/admin", label: "Admin" }] : []),
       ]
-    : [];
+      : []),
+  ];
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4 sm:px-6">

@@ -191,12 +191,18 @@ type Viewer = "signed out" | "signed-in non-member" | "team member" | "platform 
 const VIEWERS: Viewer[] = ["signed out", "signed-in non-member", "team member", "platform admin (non-member)"];
 const VISIBILITIES: Visibility[] = ["PUBLIC", "INTERNAL", "PRIVATE"];
 
-/** PRODUCT.md: PUBLIC anyone; INTERNAL any signed-in user; PRIVATE members of its team and platform admins. */
+/**
+ * PRODUCT.md: PUBLIC anyone; INTERNAL any signed-in user; PRIVATE members of
+ * its team and platform admins. This is for APIs in the catalog (with a
+ * published, deprecated or retired version).
+ */
 const SEES: Record<Visibility, Record<Viewer, boolean>> = {
   PUBLIC: { "signed out": true, "signed-in non-member": true, "team member": true, "platform admin (non-member)": true },
   INTERNAL: { "signed out": false, "signed-in non-member": true, "team member": true, "platform admin (non-member)": true },
   PRIVATE: { "signed out": false, "signed-in non-member": false, "team member": true, "platform admin (non-member)": true },
 };
+/** An API with drafts only is its team's work in progress, whatever its visibility. */
+const SEES_DRAFTS_ONLY: Record<Viewer, boolean> = { "signed out": false, "signed-in non-member": false, "team member": true, "platform admin (non-member)": true };
 
 const OWNER_TEAM = "team-owner";
 const OTHER_TEAM = "team-other";
@@ -214,20 +220,26 @@ function viewer(kind: Viewer): { actor: MaybeActor; memberTeamIds: string[] } {
   }
 }
 
+interface ApiRow {
+  visibility: Visibility;
+  teamId: string;
+  catalogVersionId: string | null;
+}
+
 /**
  * Evaluates the where-clause shapes visibleApisWhere may produce against one
  * row, the way Postgres would. Anything it does not know is an error, so a
  * new shape cannot pass by accident.
  */
-function matches(where: Record<string, unknown>, row: { visibility: Visibility; teamId: string }): boolean {
+function matches(where: Record<string, unknown>, row: ApiRow): boolean {
   return Object.entries(where).every(([key, condition]) => {
     if (key === "OR") return (condition as Record<string, unknown>[]).some((branch) => matches(branch, row));
-    if (key !== "visibility" && key !== "teamId") throw new Error(`unexpected filter key ${key}`);
-    const value = row[key];
-    if (typeof condition === "string") return value === condition;
-    if (condition && typeof condition === "object" && Object.keys(condition).join() === "in") {
-      return ((condition as { in: unknown[] }).in as unknown[]).includes(value);
-    }
+    if (!(key in row)) throw new Error(`unexpected filter key ${key}`);
+    const value = row[key as keyof ApiRow];
+    if (typeof condition === "string" || condition === null) return value === condition;
+    const operators = condition && typeof condition === "object" ? Object.keys(condition) : [];
+    if (operators.length === 1 && operators[0] === "in") return (condition as { in: unknown[] }).in.includes(value);
+    if (operators.length === 1 && operators[0] === "not") return value !== (condition as { not: unknown }).not;
     throw new Error(`unexpected condition ${JSON.stringify(condition)}`);
   });
 }
@@ -240,49 +252,63 @@ function containsUndefined(value: unknown): boolean {
 }
 
 describe("canSeeApi", () => {
-  describe.each(VISIBILITIES)("a %s API", (visibility) => {
+  describe.each(VISIBILITIES)("a %s API in the catalog", (visibility) => {
     it.each(VIEWERS)("seen by %s?", (kind) => {
       const { actor: who } = viewer(kind);
-      expect(canSeeApi(who, { visibility, actorIsTeamMember: kind === "team member" })).toBe(SEES[visibility][kind]);
+      expect(canSeeApi(who, { visibility, actorIsTeamMember: kind === "team member", hasCatalogVersion: true })).toBe(SEES[visibility][kind]);
     });
   });
 
-  it("never shows a PRIVATE API to a signed-out caller, even if told it is a member", () => {
-    expect(canSeeApi(null, { visibility: "PRIVATE", actorIsTeamMember: true })).toBe(false);
+  describe.each(VISIBILITIES)("a %s API with drafts only", (visibility) => {
+    it.each(VIEWERS)("seen by %s?", (kind) => {
+      const { actor: who } = viewer(kind);
+      expect(canSeeApi(who, { visibility, actorIsTeamMember: kind === "team member", hasCatalogVersion: false })).toBe(SEES_DRAFTS_ONLY[kind]);
+    });
+  });
+
+  it("never shows a PRIVATE API or a draft to a signed-out caller, even if told it is a member", () => {
+    expect(canSeeApi(null, { visibility: "PRIVATE", actorIsTeamMember: true, hasCatalogVersion: true })).toBe(false);
+    expect(canSeeApi(null, { visibility: "PUBLIC", actorIsTeamMember: true, hasCatalogVersion: false })).toBe(false);
   });
 
   it("fails closed for a visibility it does not know", () => {
     for (const who of [null, member]) {
-      expect(canSeeApi(who, { visibility: "SECRET" as Visibility, actorIsTeamMember: true })).toBeFalsy();
+      expect(canSeeApi(who, { visibility: "SECRET" as Visibility, actorIsTeamMember: false, hasCatalogVersion: true })).toBeFalsy();
     }
   });
 });
 
 describe("visibleApisWhere", () => {
-  const rows = VISIBILITIES.flatMap((visibility) => [OWNER_TEAM, OTHER_TEAM].map((teamId) => ({ visibility, teamId })));
+  const rows: ApiRow[] = VISIBILITIES.flatMap((visibility) =>
+    [OWNER_TEAM, OTHER_TEAM].flatMap((teamId) => [null, "version-1"].map((catalogVersionId) => ({ visibility, teamId, catalogVersionId }))),
+  );
 
   it.each(VIEWERS)("admits for %s exactly the APIs canSeeApi shows", (kind) => {
     const { actor: who, memberTeamIds } = viewer(kind);
     const where = visibleApisWhere(who, memberTeamIds);
     for (const row of rows) {
-      const expected = canSeeApi(who, { visibility: row.visibility, actorIsTeamMember: memberTeamIds.includes(row.teamId) });
+      const expected = canSeeApi(who, { visibility: row.visibility, actorIsTeamMember: memberTeamIds.includes(row.teamId), hasCatalogVersion: row.catalogVersionId != null });
       expect({ row, admitted: matches(where, row) }).toEqual({ row, admitted: expected });
     }
   });
 
-  it("fails closed: signed out admits PUBLIC only, with no undefined filter anywhere", () => {
-    expect(visibleApisWhere(null, [])).toEqual({ visibility: "PUBLIC" });
+  it("fails closed: signed out admits catalogued PUBLIC APIs only, with no undefined filter anywhere", () => {
     // Team ids passed for a signed-out caller grant nothing.
-    expect(visibleApisWhere(null, [OWNER_TEAM])).toEqual({ visibility: "PUBLIC" });
+    for (const teamIds of [[], [OWNER_TEAM]]) {
+      const admitted = rows.filter((row) => matches(visibleApisWhere(null, teamIds), row));
+      expect(admitted.length).toBeGreaterThan(0);
+      expect(admitted.every((row) => row.visibility === "PUBLIC" && row.catalogVersionId != null)).toBe(true);
+    }
     for (const kind of VIEWERS) {
       const { actor: who, memberTeamIds } = viewer(kind);
       expect(containsUndefined(visibleApisWhere(who, memberTeamIds))).toBe(false);
     }
   });
 
-  it("fails closed: a signed-in member of no team sees no PRIVATE API", () => {
-    const where = visibleApisWhere(member, []);
-    expect(rows.filter((row) => matches(where, row)).map((row) => row.visibility)).not.toContain("PRIVATE");
+  it("fails closed: a signed-in member of no team sees no PRIVATE API and no drafts", () => {
+    const admitted = rows.filter((row) => matches(visibleApisWhere(member, []), row));
+    expect(admitted.length).toBeGreaterThan(0);
+    expect(admitted.every((row) => row.visibility !== "PRIVATE" && row.catalogVersionId != null)).toBe(true);
   });
 
   it("is unrestricted for platform admins only", () => {
@@ -294,6 +320,6 @@ describe("visibleApisWhere", () => {
     const ids = [OTHER_TEAM];
     const where = visibleApisWhere(member, ids);
     ids.push(OWNER_TEAM);
-    expect(matches(where, { visibility: "PRIVATE", teamId: OWNER_TEAM })).toBe(false);
+    expect(matches(where, { visibility: "PRIVATE", teamId: OWNER_TEAM, catalogVersionId: "version-1" })).toBe(false);
   });
 });

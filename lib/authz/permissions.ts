@@ -1,6 +1,7 @@
 // The permission table of PRODUCT.md, in one place. Pages, server actions and
 // REST routes all ask this module; nothing else decides who may do what.
 import type { TeamRole, Visibility } from "@/lib/generated/prisma/enums";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, forbidden, notFound, unauthenticated } from "@/lib/errors";
 import type { Actor, MaybeActor } from "./actor";
 
@@ -99,32 +100,49 @@ export interface VisibilityContext {
   visibility: Visibility;
   /** Is the actor a member of the API's owner team? */
   actorIsTeamMember: boolean;
+  /** Has the API a version outside its team's drafts (published, deprecated or retired)? */
+  hasCatalogVersion: boolean;
 }
 
+/**
+ * PUBLIC: anyone; INTERNAL: signed-in users; PRIVATE: its team and platform
+ * admins. An API with only drafts is seen by its team (and admins) alone.
+ */
 export function canSeeApi(actor: MaybeActor, api: VisibilityContext): boolean {
+  if (isPlatformAdmin(actor) || (actor != null && api.actorIsTeamMember)) return true;
+  if (!api.hasCatalogVersion) return false;
   switch (api.visibility) {
     case "PUBLIC":
       return true;
     case "INTERNAL":
       return actor != null;
     case "PRIVATE":
-      return isPlatformAdmin(actor) || (actor != null && api.actorIsTeamMember);
+      return false;
   }
 }
 
 /**
- * A where-clause that keeps only the APIs the actor may see. It fails closed:
- * with no actor it admits PUBLIC only, and never leaves a filter undefined.
+ * canSeeApi as a Prisma where-clause. It fails closed: with no actor it admits
+ * published PUBLIC APIs only, and never leaves a filter undefined.
  */
 export function visibleApisWhere(actor: MaybeActor, memberTeamIds: readonly string[]) {
   if (isPlatformAdmin(actor)) return {};
-  if (actor == null) return { visibility: "PUBLIC" as const };
+  const published = { catalogVersionId: { not: null } };
+  if (actor == null) return { visibility: "PUBLIC" as const, ...published };
   return {
     OR: [
-      { visibility: { in: ["PUBLIC" as const, "INTERNAL" as const] } },
-      { visibility: "PRIVATE" as const, teamId: { in: [...memberTeamIds] } },
+      { visibility: { in: ["PUBLIC" as const, "INTERNAL" as const] }, ...published },
+      { teamId: { in: [...memberTeamIds] } },
     ],
   };
+}
+
+/** canSeeApi as SQL over `"Api"` aliased `a`, for the catalog's search queries. */
+export function visibleApisSql(actor: MaybeActor, memberTeamIds: readonly string[]): Prisma.Sql {
+  if (isPlatformAdmin(actor)) return Prisma.sql`TRUE`;
+  if (actor == null) return Prisma.sql`(a."visibility" = 'PUBLIC' AND a."catalogVersionId" IS NOT NULL)`;
+  const teams = memberTeamIds.length ? Prisma.sql`a."teamId" IN (${Prisma.join([...memberTeamIds])})` : Prisma.sql`FALSE`;
+  return Prisma.sql`((a."visibility" IN ('PUBLIC', 'INTERNAL') AND a."catalogVersionId" IS NOT NULL) OR ${teams})`;
 }
 
 export { AppError };

@@ -6,6 +6,7 @@ import { signUp } from "@/lib/users/sign-up";
 import { createTeam } from "@/lib/teams/teams";
 import { acceptInvitation, inviteMember } from "@/lib/teams/invitations";
 import type { TeamRole } from "@/lib/generated/prisma/enums";
+import { seedDemoCatalog } from "./catalog";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_USERS = [
@@ -19,6 +20,8 @@ const TEAMS: { name: string; slug: string; description: string; owner: number; m
   { name: "Payments Platform", slug: "payments", description: "Card, wallet and payout APIs.", owner: 0, members: [[1, "ADMIN"], [3, "VIEWER"]] },
   { name: "Mobile Apps", slug: "mobile", description: "The iOS and Android apps: consumers of most APIs.", owner: 2, members: [[1, "DEVELOPER"]] },
   { name: "Data Science", slug: "data-science", description: "Forecasting and recommendation services.", owner: 1, members: [[0, "VIEWER"]] },
+  { name: "Identity", slug: "identity", description: "Accounts, sign-in and compliance.", owner: 0, members: [] },
+  { name: "Logistics", slug: "logistics", description: "Shipping, inventory and returns.", owner: 1, members: [[2, "VIEWER"]] },
 ];
 
 function actorOf(user: { id: string; email: string; name: string | null; platformRole: "ADMIN" | "MEMBER" }): Actor {
@@ -36,14 +39,16 @@ export async function seedDemo(): Promise<boolean> {
     await db.user.update({ where: { id: actors[0].userId }, data: { platformRole: "ADMIN" } });
     actors[0] = { ...actors[0], platformRole: "ADMIN" };
   }
+  const teamIds: Record<string, string> = {};
   for (const team of TEAMS) {
     const owner = actors[team.owner];
-    await createTeam(owner, { name: team.name, slug: team.slug, description: team.description });
+    teamIds[team.slug] = (await createTeam(owner, { name: team.name, slug: team.slug, description: team.description })).id;
     for (const [index, role] of team.members) {
       const invitee = actors[index];
       const { link } = await inviteMember(owner, team.slug, { email: invitee.email, role: role === "OWNER" ? "ADMIN" : role });
       await acceptInvitation(invitee, link.split("/invitations/")[1]);
     }
   }
+  await seedDemoCatalog(teamIds, actors[0]);
   return true;
 }

@@ -104,6 +104,14 @@ export function readQuery<Schema extends z.ZodType>(url: URL, schema: Schema): z
   return parsed.data;
 }
 
+// A first request still "in progress" after this long died mid-way: retries may run again.
+const ABANDONED_AFTER_MS = 60_000;
+
+interface StoredAnswer {
+  body: unknown;
+  location: string | null;
+}
+
 /**
  * Runs a creating call at most once per `Idempotency-Key`: a retry with the
  * same key and body gets the first answer back; a different body is a 422;
@@ -124,14 +132,28 @@ export async function idempotent(context: RouteContext<unknown> & { actor: Actor
     if (previous.requestHash !== requestHash) {
       throw new AppError("validation", "This Idempotency-Key was used with a different request.", { code: "idempotency-key-reused" });
     }
-    if (previous.status === 0) throw new AppError("conflict", "A request with this Idempotency-Key is still being processed.", { code: "idempotency-in-progress" });
-    return jsonResponse(previous.body, { status: previous.status, headers: { "idempotent-replayed": "true" } });
+    if (previous.status === 0) {
+      if (Date.now() - previous.createdAt.getTime() < ABANDONED_AFTER_MS) {
+        throw new AppError("conflict", "A request with this Idempotency-Key is still being processed.", { code: "idempotency-in-progress" });
+      }
+      // The first attempt died without an answer: take the key over (once; a race here is a 409).
+      const { count } = await db.idempotencyRecord.deleteMany({ where: { id: previous.id, status: 0 } });
+      if (count === 0) throw new AppError("conflict", "A request with this Idempotency-Key is still being processed.", { code: "idempotency-in-progress" });
+      return idempotent(context, body, create);
+    }
+    const answer = previous.body as unknown as StoredAnswer;
+    const headers: Record<string, string> = { "idempotent-replayed": "true" };
+    if (answer.location) headers.location = answer.location;
+    return jsonResponse(answer.body, { status: previous.status, headers });
   }
   try {
     const response = await create();
-    const stored = response.status < 300 ? await response.clone().json() : null;
-    if (stored !== null) await db.idempotencyRecord.update({ where, data: { status: response.status, body: stored } });
-    else await db.idempotencyRecord.delete({ where });
+    if (response.status < 300) {
+      const answer: StoredAnswer = { body: await response.clone().json(), location: response.headers.get("location") };
+      await db.idempotencyRecord.update({ where, data: { status: response.status, body: answer as object } });
+    } else {
+      await db.idempotencyRecord.delete({ where });
+    }
     return response;
   } catch (error) {
     await db.idempotencyRecord.delete({ where });

@@ -4,7 +4,8 @@ import { createTeamInput, inviteInput, updateTeamInput, changeRoleInput } from "
 import { auditFilterInput } from "@/lib/audit/list";
 import { pageQuery } from "@/lib/http/pagination";
 import { appUrl } from "@/lib/config";
-import { auditEventResource, invitationResource, listOf, memberResource, meResource, problemResource, teamResource } from "./schemas";
+import { catalogListQuery } from "@/lib/catalog/query";
+import { apiResource, apiSummaryResource, auditEventResource, invitationResource, listOf, memberResource, meResource, problemResource, teamResource, versionResource } from "./schemas";
 
 type Method = RouteConfig["method"];
 
@@ -75,6 +76,31 @@ function buildRegistry() {
     request: { query: auditFilterInput },
     responses: { 200: { description: "A page of audit events", ...json(listOf(AuditEvent)) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
   });
+  const apiSlug = z.object({ slug: z.string().describe("The API's slug") });
+  const apiVersion = apiSlug.extend({ version: z.string().describe("A semantic version, or \"latest\"") });
+  const anonymous: Record<string, string[]>[] = [{}, { personalAccessToken: [] }];
+  path("get", "/apis", "listApis", "Search and filter the catalog (PUBLIC APIs without credentials)", {
+    security: anonymous,
+    request: { query: catalogListQuery },
+    responses: { 200: { description: "A page of APIs, ranked by relevance when searching", ...json(listOf(apiSummaryResource).extend({ total: z.number().int() })) }, 422: errors[422] },
+  });
+  path("get", "/apis/{slug}", "getApi", "One API with its versions and plans", {
+    security: anonymous,
+    request: { params: apiSlug },
+    responses: { 200: { description: "The API", ...json(apiResource) }, 404: errors[404] },
+  });
+  path("get", "/apis/{slug}/versions", "listApiVersions", "The versions of an API the caller may see, newest first", {
+    security: anonymous,
+    request: { params: apiSlug },
+    responses: { 200: { description: "Versions", ...json(listOf(versionResource)) }, 404: errors[404] },
+  });
+  for (const format of ["json", "yaml"] as const) {
+    path("get", `/apis/{slug}/versions/{version}/openapi.${format}`, `getApiDocument${format === "json" ? "Json" : "Yaml"}`, `A version's OpenAPI document as ${format.toUpperCase()}`, {
+      security: anonymous,
+      request: { params: apiVersion },
+      responses: { 200: { description: "The OpenAPI document", content: { [format === "json" ? "application/json" : "application/yaml"]: { schema: z.object({}).passthrough() } } }, 404: errors[404] },
+    });
+  }
   return registry;
 }
 
@@ -85,7 +111,7 @@ export function porticoOpenApiDocument() {
     info: {
       title: "Portico REST API",
       version: "1.0.0",
-      description: "Teams, members and the audit log of a Portico installation. Authenticate with `Authorization: Bearer <personal access token>`. Errors are RFC 9457 problem documents.",
+      description: "The catalog, teams, members and the audit log of a Portico installation. Authenticate with `Authorization: Bearer <personal access token>`. Errors are RFC 9457 problem documents.",
     },
     servers: [{ url: `${appUrl()}/api/v1` }],
     security: [{ personalAccessToken: [] }],

@@ -92,3 +92,98 @@ export function toInvitationResource(invitation: { id: string; email: string; ro
 export function toAuditEventResource(event: { id: string; action: string; actorId: string | null; actorEmail: string | null; team: { slug: string; name: string } | null; targetType: string; targetId: string | null; targetLabel: string | null; before: unknown; after: unknown; requestId: string | null; createdAt: Date }): AuditEventResource {
   return { ...event, before: event.before ?? null, after: event.after ?? null, createdAt: iso(event.createdAt) };
 }
+
+export const lifecycleState = z.enum(["DRAFT", "IN_REVIEW", "PUBLISHED", "DEPRECATED", "RETIRED"]);
+export const visibility = z.enum(["PUBLIC", "INTERNAL", "PRIVATE"]);
+
+export const apiSummaryResource = z.object({
+  slug: z.string(),
+  name: z.string(),
+  summary: z.string(),
+  tags: z.array(z.string()),
+  category: z.string().nullable(),
+  visibility,
+  team: z.object({ slug: z.string(), name: z.string() }),
+  latestVersion: z.object({ version: z.string(), state: lifecycleState }).nullable(),
+  operationHits: z.array(z.object({ method: z.string(), path: z.string(), summary: z.string(), anchor: z.string().describe("swagger-ui deep link of the operation in the docs page") })),
+  updatedAt: timestamp,
+}).meta({ id: "ApiSummary" });
+export type ApiSummaryResource = z.infer<typeof apiSummaryResource>;
+
+export const versionResource = z.object({
+  version: z.string(),
+  state: lifecycleState,
+  publishedAt: timestamp.nullable(),
+  deprecatedAt: timestamp.nullable(),
+  sunsetAt: timestamp.nullable(),
+  retiredAt: timestamp.nullable(),
+  replacement: z.string().nullable().describe("The version to move to, once deprecated"),
+  changelog: z.string().nullable(),
+}).meta({ id: "ApiVersion" });
+export type VersionResource = z.infer<typeof versionResource>;
+
+export const planResource = z.object({
+  name: z.string(),
+  description: z.string(),
+  rateLimitPerMinute: z.number().int().nullable(),
+  monthlyQuota: z.string().nullable().describe("A decimal integer, as quotas can exceed 2^53"),
+  requiresApproval: z.boolean(),
+}).meta({ id: "Plan" });
+
+export const apiResource = z.object({
+  slug: z.string(),
+  name: z.string(),
+  summary: z.string(),
+  description: z.string().describe("Markdown"),
+  tags: z.array(z.string()),
+  category: z.string().nullable(),
+  visibility,
+  team: z.object({ slug: z.string(), name: z.string() }),
+  contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
+  versions: z.array(versionResource),
+  plans: z.array(planResource),
+  updatedAt: timestamp,
+}).meta({ id: "Api" });
+export type ApiResource = z.infer<typeof apiResource>;
+
+type VersionRow = { version: string; state: VersionResource["state"]; publishedAt: Date | null; deprecatedAt: Date | null; sunsetAt: Date | null; retiredAt: Date | null; changelog: string | null; replacement: { version: string } | null };
+const isoOrNull = (date: Date | null) => (date ? iso(date) : null);
+
+export function toVersionResource(version: VersionRow): VersionResource {
+  return {
+    version: version.version,
+    state: version.state,
+    publishedAt: isoOrNull(version.publishedAt),
+    deprecatedAt: isoOrNull(version.deprecatedAt),
+    sunsetAt: isoOrNull(version.sunsetAt),
+    retiredAt: isoOrNull(version.retiredAt),
+    replacement: version.replacement?.version ?? null,
+    changelog: version.changelog,
+  };
+}
+
+export function toApiSummaryResource(item: Omit<ApiSummaryResource, "updatedAt"> & { updatedAt: Date }): ApiSummaryResource {
+  return { slug: item.slug, name: item.name, summary: item.summary, tags: item.tags, category: item.category, visibility: item.visibility, team: item.team, latestVersion: item.latestVersion, operationHits: item.operationHits, updatedAt: iso(item.updatedAt) };
+}
+
+export function toApiResource(overview: {
+  api: { slug: string; name: string; summary: string; description: string; tags: string[]; category: string | null; visibility: ApiResource["visibility"]; contactName: string | null; contactEmail: string | null; updatedAt: Date; team: { slug: string; name: string } };
+  versions: VersionRow[];
+  plans: { name: string; description: string; rateLimitPerMinute: number | null; monthlyQuota: bigint | null; requiresApproval: boolean }[];
+}): ApiResource {
+  const { api } = overview;
+  return {
+    slug: api.slug,
+    name: api.name,
+    summary: api.summary,
+    description: api.description,
+    tags: api.tags,
+    category: api.category,
+    visibility: api.visibility,
+    team: { slug: api.team.slug, name: api.team.name },
+    contact: { name: api.contactName, email: api.contactEmail },
+    versions: overview.versions.map(toVersionResource),
+    plans: overview.plans.map((plan) => ({ name: plan.name, description: plan.description, rateLimitPerMinute: plan.rateLimitPerMinute, monthlyQuota: plan.monthlyQuota?.toString() ?? null, requiresApproval: plan.requiresApproval })),
+    updatedAt: iso(api.updatedAt),
+  };
+}

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { AppError, conflict, notFound } from "@/lib/errors";
+import { AppError, conflict, isUniqueViolation, notFound } from "@/lib/errors";
 import { generateSecret, hashSecret } from "@/lib/crypto";
 import { recordAudit } from "@/lib/audit/record";
 import { assertMayGrantRole, assertSignedIn } from "@/lib/authz/permissions";
@@ -28,33 +28,41 @@ export async function inviteMember(actor: MaybeActor, slug: string, input: Invit
   const data = inviteInput.parse(input);
   assertMayGrantRole(allowed, context, data.role);
   const token = generateSecret(INVITATION_PREFIX);
-  const invitation = await db.$transaction(async (tx) => {
-    const existing = await tx.membership.findFirst({ where: { teamId: team.id, user: { email: data.email } }, select: { id: true } });
-    if (existing) throw conflict(`${data.email} is already a member of ${team.name}.`, "already-member");
-    const replaced = await tx.invitation.updateMany({
-      where: { teamId: team.id, email: data.email, status: "PENDING" },
-      data: { status: "REVOKED" },
-    });
-    const created = await tx.invitation.create({
-      data: {
+  let invitation;
+  try {
+    invitation = await db.$transaction(async (tx) => {
+      const existing = await tx.membership.findFirst({ where: { teamId: team.id, user: { email: data.email } }, select: { id: true } });
+      if (existing) throw conflict(`${data.email} is already a member of ${team.name}.`, "already-member");
+      const replaced = await tx.invitation.updateMany({
+        where: { teamId: team.id, email: data.email, status: "PENDING" },
+        data: { status: "REVOKED" },
+      });
+      const created = await tx.invitation.create({
+        data: {
+          teamId: team.id,
+          email: data.email,
+          role: data.role,
+          tokenHash: hashSecret(token),
+          invitedById: allowed.userId,
+          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+        },
+        select: invitationFields,
+      });
+      await recordAudit(tx, {
+        actor: allowed,
         teamId: team.id,
-        email: data.email,
-        role: data.role,
-        tokenHash: hashSecret(token),
-        invitedById: allowed.userId,
-        expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-      },
-      select: invitationFields,
+        action: "invitation.created",
+        target: { type: "invitation", id: created.id },
+        after: { email: created.email, role: created.role, replacedPending: replaced.count },
+      });
+      return created;
     });
-    await recordAudit(tx, {
-      actor: allowed,
-      teamId: team.id,
-      action: "invitation.created",
-      target: { type: "invitation", id: created.id },
-      after: { email: created.email, role: created.role, replacedPending: replaced.count },
-    });
-    return created;
-  });
+  } catch (error) {
+    // One pending invitation per address (a partial unique index): a
+    // concurrent invitation of the same address won the race.
+    if (isUniqueViolation(error)) throw conflict(`${data.email} was invited a moment ago; refresh to see the invitation.`, "invitation-pending");
+    throw error;
+  }
   const link = invitationLink(token);
   const mailed = await sendMail({
     to: invitation.email,

@@ -33,17 +33,14 @@ export async function createTeam(actor: MaybeActor, input: CreateTeamInput) {
 
 export async function updateTeam(actor: MaybeActor, slug: string, input: UpdateTeamInput) {
   const { team, actor: allowed } = await authorizeTeamAction(actor, slug, "team.update");
-  const data = updateTeamInput.parse(input);
+  const parsed = updateTeamInput.parse(input);
+  const data = { ...parsed, ...(parsed.description !== undefined ? { description: parsed.description || null } : {}) };
+  const before = { name: team.name, description: team.description, requireReview: team.requireReview };
+  const after = { ...before, ...data };
+  if (JSON.stringify(before) === JSON.stringify(after)) return team;
   return db.$transaction(async (tx) => {
     const updated = await tx.team.update({ where: { id: team.id }, data });
-    await recordAudit(tx, {
-      actor: allowed,
-      teamId: team.id,
-      action: "team.updated",
-      target: { type: "team", id: team.id },
-      before: { name: team.name, description: team.description, requireReview: team.requireReview },
-      after: { name: updated.name, description: updated.description, requireReview: updated.requireReview },
-    });
+    await recordAudit(tx, { actor: allowed, teamId: team.id, action: "team.updated", target: { type: "team", id: team.id }, before, after });
     return updated;
   });
 }

@@ -4,12 +4,16 @@ import type { Db, Tx } from "@/lib/db";
 // cannot both become platform admin.
 const FIRST_USER_LOCK = 727_001;
 
-/** Makes the user platform ADMIN when they are the only user. */
+/**
+ * Makes the user platform ADMIN when nobody administers the platform yet, as
+ * for the first user. (Counting admins rather than other users keeps two
+ * simultaneous first sign-ups from both deciding they are not first.)
+ */
 export async function promoteIfFirstUser(userId: string, client?: Tx): Promise<boolean> {
   const run = async (tx: Tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
-    const others = await tx.user.count({ where: { id: { not: userId } } });
-    if (others > 0) return false;
+    const admins = await tx.user.count({ where: { platformRole: "ADMIN" } });
+    if (admins > 0) return false;
     await tx.user.update({ where: { id: userId }, data: { platformRole: "ADMIN" } });
     return true;
   };

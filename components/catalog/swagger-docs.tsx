@@ -1,0 +1,67 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useCallback, useEffect } from "react";
+import "swagger-ui-react/swagger-ui.css";
+
+// swagger-ui is large: loaded only on the docs page, in the browser.
+const SwaggerUI = dynamic(() => import("swagger-ui-react"), { ssr: false, loading: () => <p className="p-4 text-sm text-slate-500">Loading the documentation…</p> });
+
+/**
+ * Only Portico's own origin may be fetched while rendering a document: an
+ * external $ref or a server URL in someone's spec must not make the viewer's
+ * browser call another host.
+ */
+function sameOriginOnly(request: { url: string }) {
+  const target = new URL(request.url, window.location.href);
+  if (target.origin !== window.location.origin) request.url = "about:blank";
+  return request;
+}
+
+// Deep links use swagger-ui's scheme, "#/<tag>/<operationId>", whose element
+// id is "operations-<tag>-<operationId>". swagger-ui's own deep linking nests a
+// link inside each operation's button (an accessibility fault), so Portico
+// opens and scrolls to the operation itself, and writes the hash on expand.
+const elementIdOf = (hash: string) => {
+  const [tag, operationId] = decodeURIComponent(hash.replace(/^#\/?/, "")).split("/");
+  return tag && operationId ? `operations-${tag.replace(/\s/g, "_")}-${operationId}` : null;
+};
+
+function openOperationFromHash(attempt = 0) {
+  const id = elementIdOf(window.location.hash);
+  if (!id) return;
+  const element = document.getElementById(id);
+  if (!element) {
+    if (attempt < 40) setTimeout(() => openOperationFromHash(attempt + 1), 50);
+    return;
+  }
+  if (!element.classList.contains("is-open")) element.querySelector<HTMLButtonElement>("button.opblock-summary-control")?.click();
+  element.scrollIntoView({ block: "start" });
+  element.querySelector<HTMLButtonElement>("button.opblock-summary-control")?.focus({ preventScroll: true });
+}
+
+export function SwaggerDocs({ spec }: { spec: object }) {
+  const onComplete = useCallback(() => openOperationFromHash(), []);
+
+  useEffect(() => {
+    const rememberOperation = (event: MouseEvent) => {
+      const block = (event.target as HTMLElement).closest<HTMLElement>(".opblock[id^='operations-']");
+      if (!block || !(event.target as HTMLElement).closest(".opblock-summary-control")) return;
+      const [, tag, ...rest] = block.id.split("-");
+      history.replaceState(null, "", `#/${tag}/${rest.join("-")}`);
+    };
+    const onHashChange = () => openOperationFromHash();
+    document.addEventListener("click", rememberOperation);
+    window.addEventListener("hashchange", onHashChange);
+    return () => {
+      document.removeEventListener("click", rememberOperation);
+      window.removeEventListener("hashchange", onHashChange);
+    };
+  }, []);
+
+  return (
+    <div className="swagger-portico">
+      <SwaggerUI spec={spec} onComplete={onComplete} docExpansion="list" defaultModelsExpandDepth={0} supportedSubmitMethods={[]} requestInterceptor={sameOriginOnly as never} tryItOutEnabled={false} />
+    </div>
+  );
+}
