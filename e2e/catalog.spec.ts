@@ -11,6 +11,11 @@ async function expectAccessible(page: Page, name: string) {
 const resultNames = (page: Page) => page.getByRole("region", { name: "Results" }).getByRole("heading", { level: 2 });
 
 test("anonymous visitors see only PUBLIC APIs, in the page and the REST API", async ({ page, request }) => {
+  // swagger-ui belongs to the docs page only: the catalog's scripts must not carry it.
+  const scripts: Promise<string>[] = [];
+  page.on("response", (response) => {
+    if (response.request().resourceType() === "script") scripts.push(response.text());
+  });
   await page.goto("/apis");
   await expect(page.getByTestId("result-count")).toContainText("APIs");
   const visibilities = await page.getByRole("region", { name: "Results" }).locator("li > div span").filter({ hasText: /^(public|internal|private)$/ }).allTextContents();
@@ -24,6 +29,9 @@ test("anonymous visitors see only PUBLIC APIs, in the page and the REST API", as
   expect((await request.get("/api/v1/apis/payouts")).status()).toBe(404);
   await expectAccessible(page, "catalog (anonymous)");
   await screenshot(page, "catalog-anonymous");
+  const bodies = await Promise.all(scripts);
+  expect(bodies.length).toBeGreaterThan(0);
+  expect(bodies.filter((body) => body.includes("swagger-ui") || body.includes("SwaggerUI"))).toEqual([]);
 });
 
 test("a search for a word found only in one operation leads straight to that operation in the docs", async ({ page }) => {
@@ -134,4 +142,24 @@ test("the API page, a deprecated version's banner, downloads and the version pic
   const yaml = await request.get("/api/v1/apis/payments/versions/3.0.0/openapi.yaml");
   expect(yaml.headers()["content-type"]).toContain("application/yaml");
   expect(await yaml.text()).toContain("version: 3.0.0");
+});
+
+test("the catalog works with the keyboard alone", async ({ page }) => {
+  await page.goto("/apis");
+  // Skip link first, then into the search box.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const search = page.getByLabel("Search APIs and operations");
+  for (let i = 0; i < 10 && !(await search.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(search).toBeFocused();
+  await page.keyboard.type("shipments");
+  await expect(page).toHaveURL(/q=shipments/);
+  await expect(resultNames(page).first()).toHaveText("Shipments");
+  const firstResult = resultNames(page).first().getByRole("link");
+  for (let i = 0; i < 30 && !(await firstResult.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(firstResult).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/apis\/shipments$/);
+  await expect(page.getByRole("heading", { name: "Shipments", level: 1 })).toBeVisible();
 });

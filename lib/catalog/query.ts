@@ -10,7 +10,8 @@ const optionalText = (max: number) =>
     .trim()
     .max(max)
     .optional()
-    .transform((value) => value || undefined);
+    // PostgreSQL text cannot hold NUL: drop it rather than fail the query.
+    .transform((value) => value?.replace(/\0/g, "") || undefined);
 
 /** The catalog's query, as the page's URL and GET /api/v1/apis both carry it. */
 export const catalogQuery = z.object({

@@ -4,7 +4,7 @@ import type { LifecycleState, Visibility } from "@/lib/generated/prisma/enums";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { visibleApisSql } from "@/lib/authz/permissions";
 import { operationAnchor } from "@/lib/specs/operations";
-import { catalogQuery, toPrefixTsQuery, type CatalogQueryInput } from "./query";
+import { catalogQuery, toPrefixTsQuery, type CatalogQuery, type CatalogQueryInput } from "./query";
 
 export interface CatalogItem {
   id: string;
@@ -55,18 +55,17 @@ interface Row {
 }
 
 /**
- * The catalog as the actor may see it: filtered, searched and ranked in
- * PostgreSQL (full text with weights, trigram similarity on names for typos,
- * operations of each API's catalog version), one page at a time.
+ * The SQL of one catalog page: filtered by what the actor may see, searched
+ * and ranked in PostgreSQL (full text with weights, trigram word similarity
+ * for typos, operations of each API's catalog version). Exported so the
+ * benchmark can time exactly this query on its own.
  */
-export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput): Promise<CatalogPage> {
-  const query = catalogQuery.parse(input);
-  const teams = await memberTeamIds(actor);
+export function catalogPageSql(actor: MaybeActor, memberTeams: readonly string[], query: CatalogQuery): Prisma.Sql {
   const tsQuery = toPrefixTsQuery(query.q);
   const lowerQ = (query.q ?? "").toLowerCase();
   const sort = query.sort ?? (tsQuery ? "relevance" : "name");
 
-  const filters: Prisma.Sql[] = [visibleApisSql(actor, teams)];
+  const filters: Prisma.Sql[] = [visibleApisSql(actor, memberTeams)];
   if (query.team) filters.push(Prisma.sql`t."slug" = ${query.team}`);
   if (query.tag) filters.push(Prisma.sql`${query.tag} = ANY(a."tags")`);
   if (query.category) filters.push(Prisma.sql`a."category" = ${query.category}`);
@@ -93,8 +92,7 @@ export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput)
         ? Prisma.sql`a."updatedAt" DESC, a."id"`
         : Prisma.sql`lower(a."name"), a."id"`;
 
-  const offset = (query.page - 1) * query.limit;
-  const rows = await db.$queryRaw<(Row & { rank: number })[]>`
+  return Prisma.sql`
     SELECT a."id", a."slug", a."name", a."summary", a."tags", a."category", a."visibility", a."updatedAt",
            a."catalogVersionId", t."slug" AS "teamSlug", t."name" AS "teamName",
            v."version", v."state", ${rank} AS rank, COUNT(*) OVER () AS total
@@ -109,8 +107,15 @@ export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput)
     ) v ON TRUE
     WHERE ${Prisma.join(filters, " AND ")}
     ORDER BY ${orderBy}
-    LIMIT ${query.limit} OFFSET ${offset}`;
+    LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`;
+}
 
+/** The catalog as the actor may see it, one page at a time. */
+export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput): Promise<CatalogPage> {
+  const query = catalogQuery.parse(input);
+  const rows = await db.$queryRaw<Row[]>(catalogPageSql(actor, await memberTeamIds(actor), query));
+  const tsQuery = toPrefixTsQuery(query.q);
+  const offset = (query.page - 1) * query.limit;
   const hits = tsQuery ? await operationHits(rows.map((r) => r.catalogVersionId).filter((id): id is string => id != null), tsQuery) : new Map();
   const total = rows.length ? Number(rows[0].total) : 0;
   return {

@@ -5,6 +5,8 @@ import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { storeVersion } from "@/lib/catalog/versions";
 import { buildSpec } from "./spec-generator";
+import { porticoOpenApiDocument } from "@/lib/rest/openapi";
+import type { OpenApiDocument } from "@/lib/specs/operations";
 
 interface DemoApi {
   team: string;
@@ -168,4 +170,25 @@ export async function seedDemoCatalog(teamIds: Record<string, string>, actor: { 
       await recordAudit(tx, { actor: { userId: actor.userId, email: actor.email, requestId: "demo-seed" }, teamId, action: "api.created", target: { type: "api", id: created.id }, after: { slug: api.slug, name: api.name, visibility: api.visibility } });
     });
   }
+}
+
+/** Portico lists its own REST API in its catalog, documented from /api/v1/openapi.json. */
+export async function seedPorticoApi(teamId: string) {
+  if (await db.api.findUnique({ where: { slug: "portico" }, select: { id: true } })) return;
+  const document = porticoOpenApiDocument() as unknown as OpenApiDocument;
+  await db.$transaction(async (tx) => {
+    const api = await tx.api.create({
+      data: {
+        teamId,
+        slug: "portico",
+        name: "Portico REST API",
+        summary: "Automate Portico: the catalog, teams, members and the audit log.",
+        description: "Call it with a personal access token (Settings → Access tokens) as `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents; creating calls accept `Idempotency-Key`.\n\nThe live document is served at `/api/v1/openapi.json`.",
+        tags: ["platform", "automation"],
+        category: "Platform",
+        visibility: "PUBLIC",
+      },
+    });
+    await storeVersion(tx, { apiId: api.id, version: document.info.version, document, sourceText: JSON.stringify(document, null, 2), sourceFormat: "json", state: "PUBLISHED", publishedAt: new Date() });
+  });
 }

@@ -6,7 +6,7 @@ import { signUp } from "@/lib/users/sign-up";
 import { createTeam } from "@/lib/teams/teams";
 import { acceptInvitation, inviteMember } from "@/lib/teams/invitations";
 import type { TeamRole } from "@/lib/generated/prisma/enums";
-import { seedDemoCatalog } from "./catalog";
+import { seedDemoCatalog, seedPorticoApi } from "./catalog";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_USERS = [
@@ -22,6 +22,7 @@ const TEAMS: { name: string; slug: string; description: string; owner: number; m
   { name: "Data Science", slug: "data-science", description: "Forecasting and recommendation services.", owner: 1, members: [[0, "VIEWER"]] },
   { name: "Identity", slug: "identity", description: "Accounts, sign-in and compliance.", owner: 0, members: [] },
   { name: "Logistics", slug: "logistics", description: "Shipping, inventory and returns.", owner: 1, members: [[2, "VIEWER"]] },
+  { name: "Platform", slug: "platform", description: "Runs Portico and the gateway.", owner: 0, members: [] },
 ];
 
 function actorOf(user: { id: string; email: string; name: string | null; platformRole: "ADMIN" | "MEMBER" }): Actor {
@@ -50,5 +51,6 @@ export async function seedDemo(): Promise<boolean> {
     }
   }
   await seedDemoCatalog(teamIds, actors[0]);
+  await seedPorticoApi(teamIds.platform);
   return true;
 }
