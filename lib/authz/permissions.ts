@@ -137,12 +137,15 @@ export function visibleApisWhere(actor: MaybeActor, memberTeamIds: readonly stri
   };
 }
 
-/** canSeeApi as SQL over `"Api"` aliased `a`, for the catalog's search queries. */
-export function visibleApisSql(actor: MaybeActor, memberTeamIds: readonly string[]): Prisma.Sql {
+/**
+ * canSeeApi as SQL over `"Api"` aliased `a`, for the catalog's search
+ * queries. Team membership is looked up inside the query (no extra round trip).
+ */
+export function visibleApisSql(actor: MaybeActor): Prisma.Sql {
   if (isPlatformAdmin(actor)) return Prisma.sql`TRUE`;
   if (actor == null) return Prisma.sql`(a."visibility" = 'PUBLIC' AND a."catalogVersionId" IS NOT NULL)`;
-  const teams = memberTeamIds.length ? Prisma.sql`a."teamId" IN (${Prisma.join([...memberTeamIds])})` : Prisma.sql`FALSE`;
-  return Prisma.sql`((a."visibility" IN ('PUBLIC', 'INTERNAL') AND a."catalogVersionId" IS NOT NULL) OR ${teams})`;
+  return Prisma.sql`((a."visibility" IN ('PUBLIC', 'INTERNAL') AND a."catalogVersionId" IS NOT NULL)
+    OR a."teamId" IN (SELECT m."teamId" FROM "Membership" m WHERE m."userId" = ${actor.userId}))`;
 }
 
 export { AppError };

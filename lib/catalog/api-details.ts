@@ -1,10 +1,14 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { canSeeApi, isPlatformAdmin } from "@/lib/authz/permissions";
 
 const PUBLIC_STATES: LifecycleState[] = ["PUBLISHED", "DEPRECATED", "RETIRED"];
+
+// Semver order: a release before its pre-releases (nulls first when descending).
+const NEWEST_FIRST: Prisma.ApiVersionOrderByWithRelationInput[] = [{ major: "desc" }, { minor: "desc" }, { patch: "desc" }, { prerelease: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }];
 
 /** The API by slug as the actor may see it, with the actor's role in the owner team; 404 otherwise. */
 async function findVisibleApi(actor: MaybeActor, slug: string) {
@@ -40,7 +44,7 @@ export async function getApiOverview(actor: MaybeActor, slug: string) {
     db.apiVersion.findMany({
       where: { apiId: api.id, ...(seesDrafts ? {} : { state: { in: PUBLIC_STATES } }) },
       select: versionSummary,
-      orderBy: [{ major: "desc" }, { minor: "desc" }, { patch: "desc" }, { createdAt: "desc" }],
+      orderBy: NEWEST_FIRST,
     }),
     db.plan.findMany({ where: { apiId: api.id, archivedAt: null }, orderBy: { createdAt: "asc" } }),
     db.membership.findMany({
@@ -91,7 +95,7 @@ export async function getVersionDocument(actor: MaybeActor, slug: string, versio
   const found = await db.apiVersion.findFirst({
     where,
     select: { ...versionSummary, openapiDocument: true, sourceDocument: true, sourceFormat: true, specHash: true },
-    orderBy: [{ major: "desc" }, { minor: "desc" }, { patch: "desc" }],
+    orderBy: NEWEST_FIRST,
   });
   if (!found) throw notFound("version");
   return { api: { id: api.id, slug: api.slug, name: api.name, team: api.team }, version: found };

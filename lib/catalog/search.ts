@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { sql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { LifecycleState, Visibility } from "@/lib/generated/prisma/enums";
 import type { MaybeActor } from "@/lib/authz/actor";
@@ -28,14 +28,6 @@ export interface CatalogPage {
   hasMore: boolean;
 }
 
-export async function memberTeamIds(actor: MaybeActor): Promise<string[]> {
-  if (!actor) return [];
-  const memberships = await db.membership.findMany({ where: { userId: actor.userId }, select: { teamId: true } });
-  return memberships.map((m) => m.teamId);
-}
-
-const API_DOCUMENT = Prisma.sql`portico_api_document(a."name", a."slug", a."tags", a."category", a."summary", a."description")`;
-const API_WORDS = Prisma.sql`portico_api_words(a."name", a."tags", a."summary")`;
 
 interface Row {
   id: string;
@@ -51,73 +43,123 @@ interface Row {
   version: string | null;
   state: LifecycleState | null;
   catalogVersionId: string | null;
-  total: bigint;
+  hits: { method: string; path: string; summary: string; operationId: string | null; tags: string[] }[] | null;
 }
 
 /**
- * The SQL of one catalog page: filtered by what the actor may see, searched
- * and ranked in PostgreSQL (full text with weights, trigram word similarity
- * for typos, operations of each API's catalog version). Exported so the
- * benchmark can time exactly this query on its own.
+ * The SQL of one catalog page and of its total: filtered by what the actor may
+ * see, searched and ranked in PostgreSQL. Two statements, run side by side, so
+ * the page can stop at its LIMIT (an index-ordered scan when listing) while
+ * the count needs no ranking. Exported so the benchmark times exactly these.
  */
-export function catalogPageSql(actor: MaybeActor, memberTeams: readonly string[], query: CatalogQuery): Prisma.Sql {
+export function catalogSql(actor: MaybeActor, query: CatalogQuery): { page: Prisma.Sql; count: Prisma.Sql } {
   const tsQuery = toPrefixTsQuery(query.q);
   const lowerQ = (query.q ?? "").toLowerCase();
   const sort = query.sort ?? (tsQuery ? "relevance" : "name");
 
-  const filters: Prisma.Sql[] = [visibleApisSql(actor, memberTeams)];
+  const filters: Prisma.Sql[] = [visibleApisSql(actor)];
   if (query.team) filters.push(Prisma.sql`t."slug" = ${query.team}`);
   if (query.tag) filters.push(Prisma.sql`${query.tag} = ANY(a."tags")`);
   if (query.category) filters.push(Prisma.sql`a."category" = ${query.category}`);
   if (query.visibility) filters.push(Prisma.sql`a."visibility" = ${query.visibility}::"Visibility"`);
-  if (query.state) filters.push(Prisma.sql`v."state" = ${query.state}::"LifecycleState"`);
+  // An API with only drafts has no catalog version: it counts as a draft.
+  if (query.state === "DRAFT" || query.state === "IN_REVIEW") filters.push(Prisma.sql`(cv."state" = ${query.state}::"LifecycleState" OR cv."id" IS NULL)`);
+  else if (query.state) filters.push(Prisma.sql`cv."state" = ${query.state}::"LifecycleState"`);
 
+  // With a query, the candidates come from index lookups on stored columns:
+  // full text on the API's own text and on its catalog version's operations,
+  // and, only when those find fewer than five visible APIs, trigram
+  // similarity on names and tags, for typos.
+  let matches = Prisma.empty;
+  let counted = Prisma.empty;
   let rank = Prisma.sql`0`;
   if (tsQuery) {
-    const operationMatch = Prisma.sql`EXISTS (SELECT 1 FROM "ApiOperation" o WHERE o."versionId" = a."catalogVersionId" AND to_tsvector('simple', o."searchText") @@ to_tsquery('simple', ${tsQuery}))`;
-    // Typos: a word of the query close to a word of the name, tags or summary.
-    filters.push(Prisma.sql`(${API_DOCUMENT} @@ to_tsquery('simple', ${tsQuery}) OR ${lowerQ} <% ${API_WORDS} OR ${operationMatch})`);
+    const ts = Prisma.sql`to_tsquery('simple', ${tsQuery})`;
+    const fewTextMatches = Prisma.sql`(SELECT count(*) FROM (
+        SELECT 1 FROM "Api" a WHERE (a."searchDocument" @@ ${ts} OR a."searchOperations" @@ ${ts}) AND ${visibleApisSql(actor)} LIMIT 5) few) < 5`;
+    matches = Prisma.sql`JOIN (
+      SELECT id, max(text_score) AS text_score, max(typo_score) AS typo_score, bool_or(via_operation) AS via_operation FROM (
+        SELECT s."id", ts_rank(s."searchDocument", ${ts}) AS text_score, 0 AS typo_score, false AS via_operation
+        FROM "Api" s WHERE s."searchDocument" @@ ${ts}
+        UNION ALL
+        SELECT s."id", 0, 0, true FROM "Api" s WHERE s."searchOperations" @@ ${ts}
+        UNION ALL
+        SELECT s."id", 0, word_similarity(${lowerQ}, s."searchWords") + word_similarity(${lowerQ}, lower(s."name")), false
+        FROM "Api" s WHERE ${lowerQ} <% s."searchWords" AND ${fewTextMatches}
+      ) found GROUP BY id
+    ) m ON m.id = a."id"`;
+    // The count needs the matching ids only, not their scores.
+    counted = Prisma.sql`JOIN (
+      SELECT s."id" FROM "Api" s WHERE s."searchDocument" @@ ${ts}
+      UNION SELECT s."id" FROM "Api" s WHERE s."searchOperations" @@ ${ts}
+      UNION SELECT s."id" FROM "Api" s WHERE ${lowerQ} <% s."searchWords" AND ${fewTextMatches}
+    ) m ON m.id = a."id"`;
     // Name matches first, then tags, summary and description (the document's
-    // weights), then APIs found only through one of their operations.
-    rank = Prisma.sql`(CASE WHEN lower(a."name") = ${lowerQ} THEN 10 ELSE 0 END
-      + ts_rank(${API_DOCUMENT}, to_tsquery('simple', ${tsQuery})) * 10
-      + similarity(lower(a."name"), ${lowerQ}) * 4
-      + word_similarity(${lowerQ}, ${API_WORDS})
-      + CASE WHEN ${operationMatch} THEN 0.5 ELSE 0 END)`;
+    // weights), then APIs found only through an operation; typos by closeness.
+    rank = Prisma.sql`(CASE WHEN lower(a."name") = ${lowerQ} THEN 10 ELSE 0 END + m.text_score * 10 + m.typo_score * 2 + CASE WHEN m.via_operation THEN 0.5 ELSE 0 END)`;
   }
-  const orderBy =
+  const order = (row: Prisma.Sql) =>
     sort === "relevance" && tsQuery
-      ? Prisma.sql`rank DESC, lower(a."name"), a."id"`
+      ? Prisma.sql`rank DESC, lower(${row}."name"), ${row}."id"`
       : sort === "updated"
-        ? Prisma.sql`a."updatedAt" DESC, a."id"`
-        : Prisma.sql`lower(a."name"), a."id"`;
+        ? Prisma.sql`${row}."updatedAt" DESC, ${row}."id"`
+        : Prisma.sql`lower(${row}."name"), ${row}."id"`;
 
-  return Prisma.sql`
+  // The page is cut first; the per-row work (latest draft version of draft-only
+  // APIs, operation hits) happens after the LIMIT, on the page's rows only.
+  const page = Prisma.sql`
     SELECT a."id", a."slug", a."name", a."summary", a."tags", a."category", a."visibility", a."updatedAt",
            a."catalogVersionId", t."slug" AS "teamSlug", t."name" AS "teamName",
-           v."version", v."state", ${rank} AS rank, COUNT(*) OVER () AS total
+           cv."version" AS "catalogVersion", cv."state" AS "catalogState", ${rank} AS rank
     FROM "Api" a
+    ${matches}
     JOIN "Team" t ON t."id" = a."teamId"
+    LEFT JOIN "ApiVersion" cv ON cv."id" = a."catalogVersionId"
+    WHERE ${Prisma.join(filters, " AND ")}
+    ORDER BY ${order(Prisma.raw("a"))}
+    LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`;
+  const withVersion = Prisma.sql`
+    SELECT page.*, COALESCE(page."catalogVersion", draft."version") AS "version", COALESCE(page."catalogState", draft."state") AS "state"
+    FROM (${page}) page
     LEFT JOIN LATERAL (
       SELECT lv."version", lv."state" FROM "ApiVersion" lv
-      WHERE lv."id" = a."catalogVersionId"
-         OR (a."catalogVersionId" IS NULL AND lv."apiId" = a."id")
-      ORDER BY lv."major" DESC, lv."minor" DESC, lv."patch" DESC
+      WHERE page."catalogVersionId" IS NULL AND lv."apiId" = page."id"
+      ORDER BY lv."major" DESC, lv."minor" DESC, lv."patch" DESC, lv."prerelease" IS NULL DESC, lv."prerelease" DESC
       LIMIT 1
-    ) v ON TRUE
-    WHERE ${Prisma.join(filters, " AND ")}
-    ORDER BY ${orderBy}
-    LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`;
+    ) draft ON TRUE`;
+  const count = Prisma.sql`
+    SELECT count(*) AS total FROM "Api" a
+    ${counted}
+    JOIN "Team" t ON t."id" = a."teamId"
+    LEFT JOIN "ApiVersion" cv ON cv."id" = a."catalogVersionId"
+    WHERE ${Prisma.join(filters, " AND ")}`;
+  if (!tsQuery) return { count, page: Prisma.sql`SELECT page.*, NULL::json AS hits FROM (${withVersion}) page ORDER BY ${order(Prisma.raw("page"))}` };
+  // The best three matching operations of each API on the page, in the same
+  // round trip (computed for the page's rows only, after the LIMIT).
+  return {
+    count,
+    page: Prisma.sql`
+    SELECT page.*, hits.list AS hits FROM (${withVersion}) page
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_object('method', o."method", 'path', o."path", 'summary', o."summary", 'operationId', o."operationId", 'tags', o."tags")) AS list
+      FROM (
+        SELECT * FROM "ApiOperation" o
+        WHERE o."versionId" = page."catalogVersionId" AND to_tsvector('simple', o."searchText") @@ to_tsquery('simple', ${tsQuery})
+        ORDER BY ts_rank(to_tsvector('simple', o."searchText"), to_tsquery('simple', ${tsQuery})) DESC, o."path"
+        LIMIT 3
+      ) o
+    ) hits ON TRUE
+    ORDER BY ${order(Prisma.raw("page"))}`,
+  };
 }
 
 /** The catalog as the actor may see it, one page at a time. */
 export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput): Promise<CatalogPage> {
   const query = catalogQuery.parse(input);
-  const rows = await db.$queryRaw<Row[]>(catalogPageSql(actor, await memberTeamIds(actor), query));
-  const tsQuery = toPrefixTsQuery(query.q);
+  const statements = catalogSql(actor, query);
+  const [rows, [{ total: counted }]] = await Promise.all([sql<Row>(statements.page), sql<{ total: string }>(statements.count)]);
   const offset = (query.page - 1) * query.limit;
-  const hits = tsQuery ? await operationHits(rows.map((r) => r.catalogVersionId).filter((id): id is string => id != null), tsQuery) : new Map();
-  const total = rows.length ? Number(rows[0].total) : 0;
+  const total = Number(counted);
   return {
     items: rows.map((row) => ({
       id: row.id,
@@ -130,7 +172,7 @@ export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput)
       updatedAt: row.updatedAt,
       team: { slug: row.teamSlug, name: row.teamName },
       latestVersion: row.version && row.state ? { version: row.version, state: row.state } : null,
-      operationHits: (row.catalogVersionId && hits.get(row.catalogVersionId)) || [],
+      operationHits: (row.hits ?? []).map((hit) => ({ method: hit.method, path: hit.path, summary: hit.summary, anchor: operationAnchor(hit) })),
     })),
     total,
     page: query.page,
@@ -139,39 +181,19 @@ export async function searchCatalog(actor: MaybeActor, input: CatalogQueryInput)
   };
 }
 
-/** The best three matching operations of each listed version, in one query. */
-async function operationHits(versionIds: string[], tsQuery: string) {
-  const hits = new Map<string, CatalogItem["operationHits"]>();
-  if (!versionIds.length) return hits;
-  const rows = await db.$queryRaw<{ versionId: string; method: string; path: string; summary: string; operationId: string | null; tags: string[] }[]>`
-    SELECT "versionId", "method", "path", "summary", "operationId", "tags" FROM (
-      SELECT o.*, row_number() OVER (PARTITION BY o."versionId" ORDER BY ts_rank(to_tsvector('simple', o."searchText"), to_tsquery('simple', ${tsQuery})) DESC, o."path") AS n
-      FROM "ApiOperation" o
-      WHERE o."versionId" IN (${Prisma.join(versionIds)})
-        AND to_tsvector('simple', o."searchText") @@ to_tsquery('simple', ${tsQuery})
-    ) ranked WHERE n <= 3`;
-  for (const row of rows) {
-    const list = hits.get(row.versionId) ?? [];
-    list.push({ method: row.method, path: row.path, summary: row.summary, anchor: operationAnchor(row) });
-    hits.set(row.versionId, list);
-  }
-  return hits;
-}
-
 /** Filter choices with counts, over what the actor may see. */
 export async function catalogFacets(actor: MaybeActor) {
-  const teams = await memberTeamIds(actor);
-  const visible = visibleApisSql(actor, teams);
+  const visible = visibleApisSql(actor);
   const [teamRows, tagRows, categoryRows] = await Promise.all([
-    db.$queryRaw<{ slug: string; name: string; count: bigint }[]>`
+    sql<{ slug: string; name: string; count: string }>(Prisma.sql`
       SELECT t."slug", t."name", COUNT(*) AS count FROM "Api" a JOIN "Team" t ON t."id" = a."teamId"
-      WHERE ${visible} GROUP BY t."slug", t."name" ORDER BY t."name"`,
-    db.$queryRaw<{ tag: string; count: bigint }[]>`
+      WHERE ${visible} GROUP BY t."slug", t."name" ORDER BY t."name"`),
+    sql<{ tag: string; count: string }>(Prisma.sql`
       SELECT tag, COUNT(*) AS count FROM "Api" a, unnest(a."tags") AS tag
-      WHERE ${visible} GROUP BY tag ORDER BY count DESC, tag LIMIT 40`,
-    db.$queryRaw<{ category: string; count: bigint }[]>`
+      WHERE ${visible} GROUP BY tag ORDER BY count DESC, tag LIMIT 40`),
+    sql<{ category: string; count: string }>(Prisma.sql`
       SELECT a."category" AS category, COUNT(*) AS count FROM "Api" a
-      WHERE ${visible} AND a."category" IS NOT NULL GROUP BY a."category" ORDER BY a."category"`,
+      WHERE ${visible} AND a."category" IS NOT NULL GROUP BY a."category" ORDER BY a."category"`),
   ]);
   return {
     teams: teamRows.map((r) => ({ slug: r.slug, name: r.name, count: Number(r.count) })),

@@ -82,5 +82,7 @@ export async function refreshCatalogVersion(tx: Tx, apiId: string) {
     }
   }
   await tx.api.update({ where: { id: apiId }, data: { catalogVersionId: chosen } });
+  // The catalog searches the operations of this version with the API itself.
+  await tx.$executeRaw`UPDATE "Api" SET "searchOperations" = (SELECT to_tsvector('simple', string_agg(o."searchText", ' ')) FROM "ApiOperation" o WHERE o."versionId" = ${chosen}) WHERE "id" = ${apiId}`;
   return chosen;
 }

@@ -8,6 +8,7 @@ export function encodePageCursor(page: number): string {
 export function decodePageCursor(cursor: string | undefined): number {
   if (!cursor) return 1;
   const match = /^page:(\d{1,5})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw new AppError("validation", "The cursor is not one this API issued.", { errors: [{ pointer: "/cursor", detail: "invalid cursor" }] });
-  return Number(match[1]);
+  const page = match ? Number(match[1]) : 0;
+  if (page < 1 || page > 10_000) throw new AppError("validation", "The cursor is not one this API issued.", { errors: [{ pointer: "/cursor", detail: "invalid cursor" }] });
+  return page;
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { PlatformRole } from "@/lib/generated/prisma/enums";
 import { notFound } from "@/lib/errors";
 import { generateSecret, hashSecret } from "@/lib/crypto";
 import { recordAudit } from "@/lib/audit/record";
@@ -58,16 +60,19 @@ export async function revokePersonalAccessToken(actor: Actor, tokenId: string) {
   });
 }
 
-/** The user a bearer token belongs to, or null for an unknown, expired or revoked one. */
+/**
+ * The user a bearer token belongs to, or null for an unknown, expired or
+ * revoked one. One raw query: it runs on every API call.
+ */
 export async function authenticatePersonalAccessToken(secret: string) {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const token = await db.personalAccessToken.findUnique({
-    where: { tokenHash: hashSecret(secret) },
-    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, platformRole: true } } },
-  });
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
+  const [token] = await sql<{ id: string; lastUsedAt: Date | null; userId: string; email: string; name: string | null; platformRole: PlatformRole }>(Prisma.sql`
+    SELECT t."id", t."lastUsedAt", u."id" AS "userId", u."email", u."name", u."platformRole"
+    FROM "PersonalAccessToken" t JOIN "User" u ON u."id" = t."userId"
+    WHERE t."tokenHash" = ${hashSecret(secret)} AND t."revokedAt" IS NULL AND (t."expiresAt" IS NULL OR t."expiresAt" > now() AT TIME ZONE 'UTC')`);
+  if (!token) return null;
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.personalAccessToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   }
-  return token.user;
+  return { id: token.userId, email: token.email, name: token.name, platformRole: token.platformRole };
 }

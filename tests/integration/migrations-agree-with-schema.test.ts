@@ -20,7 +20,7 @@ const MIGRATIONS = join(REPO_ROOT, "prisma", "migrations");
 
 type HandWrittenKind = "indexes" | "functions" | "triggers" | "constraints" | "views" | "extensions";
 
-/** The objects created in the `-- Hand-written` part of every migration. */
+/** The objects created (and not dropped again later) in the `-- Hand-written` part of every migration. */
 function handWrittenObjects(): Record<HandWrittenKind, string[]> {
   const found: Record<HandWrittenKind, string[]> = { indexes: [], functions: [], triggers: [], constraints: [], views: [], extensions: [] };
   const patterns: [HandWrittenKind, RegExp][] = [
@@ -31,6 +31,11 @@ function handWrittenObjects(): Record<HandWrittenKind, string[]> {
     ["views", /CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([\w$]+)"?/gi],
     ["extensions", /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([\w$]+)"?/gi],
   ];
+  const drops: [HandWrittenKind, RegExp][] = [
+    ["indexes", /DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?"?([\w$]+)"?/gi],
+    ["functions", /DROP\s+FUNCTION\s+(?:IF\s+EXISTS\s+)?"?([\w$]+)"?/gi],
+    ["triggers", /DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?"?([\w$]+)"?/gi],
+  ];
   for (const folder of readdirSync(MIGRATIONS).filter((name) => /^\d/.test(name)).sort()) {
     const sql = readFileSync(join(MIGRATIONS, folder, "migration.sql"), "utf8");
     const marker = sql.search(/^-- Hand-written/m);
@@ -38,6 +43,9 @@ function handWrittenObjects(): Record<HandWrittenKind, string[]> {
     // Comments may mention SQL words; only statements count.
     const handWritten = sql.slice(marker).replace(/--.*$/gm, "");
     for (const [kind, pattern] of patterns) for (const match of handWritten.matchAll(pattern)) found[kind].push(match[1]);
+    for (const [kind, pattern] of drops) {
+      for (const match of handWritten.matchAll(pattern)) found[kind] = found[kind].filter((name) => name !== match[1]);
+    }
   }
   return found;
 }
