@@ -36,6 +36,9 @@ const TITLE: Record<ErrorKind, string> = {
 export interface FieldError {
   pointer: string;
   detail: string;
+  /** 1-based position in an uploaded source text, where the problem has one. */
+  line?: number;
+  column?: number;
 }
 
 export class AppError extends Error {
