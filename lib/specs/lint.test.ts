@@ -6,11 +6,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { LINT_ENGINE, lintSpec, PORTICO_RULES, STRUCTURAL_RULES, type LintProblem, type RuleSettings } from "@/lib/specs/lint";
 import { parseSpec, type ParsedSpec } from "@/lib/specs/parse";
 
+// Fixture documents are edited freely in these tests.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Editable = Record<string, any>;
+
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
 const parseFixture = (name: string) => parseSpec(fixture(name));
 
 /** The petstore fixture with changes applied to a copy, as YAML. */
-function petstore(change: (document: Record<string, any>) => void = () => undefined): string {
+function petstore(change: (document: Editable) => void = () => undefined): string {
   const document = YAML.parse(fixture("petstore-3.0.yaml"));
   change(document);
   return YAML.stringify(document);
@@ -211,7 +215,7 @@ describe("lintSpec: structure", () => {
   it("never loads an external reference, even one that parseSpec did not see", async () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
     const parsed = await parseFixture("petstore-3.0.yaml");
-    const document = structuredClone(parsed.document) as unknown as Record<string, any>;
+    const document = structuredClone(parsed.document) as unknown as Editable;
     document.paths["/pets"].get.responses["200"] = { $ref: "http://169.254.169.254/latest/meta-data/" };
     document.components.schemas.Pet.properties.owner = { $ref: "file:///etc/passwd" };
     const forged: ParsedSpec = { ...parsed, document: document as never, original: document, converted: true };
