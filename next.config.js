@@ -10,9 +10,11 @@ module.exports = {
   reactStrictMode: true,
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status.
-  experimental: { authInterrupts: true },
+  // Uploaded OpenAPI documents reach server actions as form data: allow
+  // documents up to the spec size limit (20 MB by default) with room to spare.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "30mb" } },
   // Native and WebAssembly packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pg"],
+  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pg", "@redocly/openapi-core", "swagger2openapi"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

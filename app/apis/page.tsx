@@ -29,7 +29,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
 
   return (
     <>
-      <PageHeader title="API catalog" description={actor ? "Every API you may use, across all teams." : "Public APIs. Sign in to see your organisation's internal APIs too."} />
+      <PageHeader
+        title="API catalog"
+        description={actor ? "Every API you may use, across all teams." : "Public APIs. Sign in to see your organisation's internal APIs too."}
+        actions={actor ? <Link href="/apis/new" className={buttonClass("primary")}>New API</Link> : null}
+      />
       <div className="mb-5">
         <Suspense>
           <SearchBox initial={query.q ?? ""} />

@@ -3,9 +3,11 @@ import { getSessionActor } from "@/lib/auth/session";
 import { isPlatformAdmin } from "@/lib/authz/permissions";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { buttonClass } from "@/components/ui/button";
+import { unreadCount } from "@/lib/notifications/notify";
 
 export async function SiteHeader() {
   const actor = await getSessionActor();
+  const unread = await unreadCount(actor);
   const links = [
     { href: "/apis", label: "Catalog" },
     ...(actor
@@ -34,6 +36,10 @@ export async function SiteHeader() {
         </nav>
         {actor ? (
           <div className="flex items-center gap-2">
+            <Link href="/notifications" className="relative rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+              <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor"><path d="M10 2a6 6 0 0 0-6 6v3.586l-1.707 1.707A1 1 0 0 0 3 15h14a1 1 0 0 0 .707-1.707L16 11.586V8a6 6 0 0 0-6-6Zm0 16a3 3 0 0 1-2.83-2h5.66A3 3 0 0 1 10 18Z" /></svg>
+              {unread ? <span className="absolute -right-0.5 -top-0.5 rounded-full bg-indigo-600 px-1.5 text-[10px] font-semibold text-white">{unread}</span> : null}
+            </Link>
             <Link href="/settings/tokens" className="hidden text-sm text-slate-600 hover:text-slate-900 sm:block" title="Your settings">
               {actor.name ?? actor.email}
             </Link>

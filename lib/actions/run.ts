@@ -2,10 +2,11 @@ import "server-only";
 import type { Actor, MaybeActor } from "@/lib/authz/actor";
 import { getSessionActor } from "@/lib/auth/session";
 import { toAppError } from "@/lib/http/problem";
+import type { FieldError } from "@/lib/errors";
 
 export type ActionState<T = undefined> =
   | { ok: true; message?: string; data?: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> }
+  | { ok: false; error: string; fieldErrors?: Record<string, string>; problems?: FieldError[] }
   | null;
 
 /**
@@ -23,7 +24,7 @@ export async function runAction<T>(perform: (actor: MaybeActor) => Promise<{ mes
     const appError = toAppError(error, actor?.requestId);
     if (appError.code === "internal") return { ok: false, error: "Something went wrong on our side. Please try again." };
     const fieldErrors = Object.fromEntries(appError.errors.map((e) => [e.pointer.replace(/^\//, "").split("/")[0], e.detail]));
-    return { ok: false, error: appError.message, ...(appError.errors.length ? { fieldErrors } : {}) };
+    return { ok: false, error: appError.message, ...(appError.errors.length ? { fieldErrors, problems: appError.errors } : {}) };
   }
 }
 

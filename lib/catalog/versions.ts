@@ -32,6 +32,8 @@ export interface NewVersion {
   deprecatedAt?: Date | null;
   sunsetAt?: Date | null;
   retiredAt?: Date | null;
+  lintReport?: Prisma.InputJsonValue;
+  changeReport?: Prisma.InputJsonValue;
 }
 
 /** Stores a version with its extracted operations, and refreshes the API's catalog version. */
@@ -53,6 +55,8 @@ export async function storeVersion(tx: Tx, input: NewVersion) {
       deprecatedAt: input.deprecatedAt ?? null,
       sunsetAt: input.sunsetAt ?? null,
       retiredAt: input.retiredAt ?? null,
+      lintReport: input.lintReport,
+      changeReport: input.changeReport,
     },
     select: { id: true, version: true, state: true },
   });

@@ -81,11 +81,12 @@ export function apiRoute<Params>(options: RouteOptions, handler: Handler<Params>
 }
 
 /** Reads and validates a JSON body: 413 over the limit, 400 for broken JSON, 422 for invalid fields. */
-export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
+export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema, options: { maxBytes?: number } = {}): Promise<z.output<Schema>> {
+  const limit = options.maxBytes ?? MAX_BODY_BYTES;
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("payload-too-large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (declared > limit) throw new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload-too-large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > limit) throw new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
   let body: unknown;
   try {
     body = text.length ? JSON.parse(text) : {};

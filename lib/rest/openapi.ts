@@ -5,6 +5,9 @@ import { auditFilterInput } from "@/lib/audit/list";
 import { pageQuery } from "@/lib/http/pagination";
 import { appUrl } from "@/lib/config";
 import { catalogListQuery } from "@/lib/catalog/query";
+import { createApiInput } from "@/lib/apis/schemas";
+import { transitionInput } from "@/lib/lifecycle/apply";
+import { uploadInput } from "@/lib/versions/upload";
 import { apiResource, apiSummaryResource, auditEventResource, invitationResource, listOf, memberResource, meResource, problemResource, teamResource, versionResource } from "./schemas";
 
 type Method = RouteConfig["method"];
@@ -83,6 +86,22 @@ function buildRegistry() {
     security: anonymous,
     request: { query: catalogListQuery },
     responses: { 200: { description: "A page of APIs, ranked by relevance when searching", ...json(listOf(apiSummaryResource).extend({ total: z.number().int() })) }, 422: errors[422] },
+  });
+  path("post", "/apis", "createApi", "Create an API owned by one of your teams (team DEVELOPER and up); it has no version yet", {
+    request: { headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(createApiInput) },
+    responses: { 201: { description: "Created", ...json(apiResource) }, ...errors },
+  });
+  path("post", "/apis/{slug}/versions", "uploadVersion", "Upload a new DRAFT version (team DEVELOPER and up): parsed, validated, linted and compared with the last released version before it is stored", {
+    request: { params: apiSlug, headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(uploadInput) },
+    responses: {
+      201: { description: "The draft, with its lint report and change report", ...json(z.object({ id: z.string(), api: z.string(), version: z.string(), state: z.string(), lintReport: z.object({}).passthrough(), changeReport: z.object({}).passthrough() })) },
+      413: problem("The document is over the size limit."),
+      ...errors,
+    },
+  });
+  path("post", "/apis/{slug}/versions/{version}/transitions", "transitionVersion", "Move a version through its lifecycle: submit, approve, reject, publish, deprecate, undeprecate, retire, delete", {
+    request: { params: apiVersion, body: json(transitionInput) },
+    responses: { 200: { description: "The version's new state", ...json(z.object({ api: z.string(), version: z.string(), state: z.string() })) }, ...errors },
   });
   path("get", "/apis/{slug}", "getApi", "One API with its versions and plans", {
     security: anonymous,

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getSessionActor } from "@/lib/auth/session";
 import { getApiOverview } from "@/lib/catalog/api-details";
 import { loadPage } from "@/lib/pages/guard";
+import { can } from "@/lib/authz/permissions";
 import { Markdown } from "@/components/catalog/markdown";
 import { StateBadge, VisibilityBadge } from "@/components/catalog/badges";
 import { ButtonLink } from "@/components/ui/button";
@@ -10,7 +11,8 @@ import { Card, EmptyState, PageHeader, formatDate } from "@/components/ui/layout
 export default async function ApiPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const actor = await getSessionActor();
-  const { api, versions, plans, owners } = await loadPage(() => getApiOverview(actor, slug), `/apis/${slug}`);
+  const { api, versions, plans, owners, viewerRole } = await loadPage(() => getApiOverview(actor, slug), `/apis/${slug}`);
+  const mayUpload = actor != null && can(actor, "version.upload", { teamId: api.team.id, role: viewerRole });
   const current = versions.find((v) => v.id === api.catalogVersionId) ?? versions[0];
   return (
     <>
@@ -33,6 +35,7 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
         }
         actions={
           <>
+            {mayUpload ? <ButtonLink href={`/apis/${api.slug}/versions/new`} variant="secondary">Upload a version</ButtonLink> : null}
             {current ? <ButtonLink href={`/apis/${api.slug}/docs?version=${encodeURIComponent(current.version)}`} variant="secondary">Read the docs</ButtonLink> : null}
             <ButtonLink href={`/apis/${api.slug}/access`}>Request access</ButtonLink>
           </>
@@ -63,7 +66,7 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
                     {versions.map((version) => (
                       <tr key={version.id} className="align-top">
                         <td className="py-2 pr-4">
-                          <Link href={`/apis/${api.slug}/docs?version=${encodeURIComponent(version.version)}`} className="font-mono text-indigo-700 hover:underline">{version.version}</Link>
+                          <Link href={`/apis/${api.slug}/versions/${encodeURIComponent(version.version)}`} className="font-mono text-indigo-700 hover:underline">{version.version}</Link>
                           {version.changelog ? (
                             <details className="mt-1 max-w-md text-slate-700">
                               <summary className="cursor-pointer text-xs text-slate-500">Changelog</summary>
