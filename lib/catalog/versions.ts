@@ -36,8 +36,18 @@ export interface NewVersion {
   changeReport?: Prisma.InputJsonValue;
 }
 
+/**
+ * Serialises changes to one API's versions: two transactions that each pick
+ * the catalog version (or check a replacement) from what they read would
+ * otherwise overwrite each other's choice. Call first in the transaction.
+ */
+export async function lockApi(tx: Tx, apiId: string) {
+  await tx.$executeRaw`SELECT 1 FROM "Api" WHERE "id" = ${apiId} FOR UPDATE`;
+}
+
 /** Stores a version with its extracted operations, and refreshes the API's catalog version. */
 export async function storeVersion(tx: Tx, input: NewVersion) {
+  await lockApi(tx, input.apiId);
   const created = await tx.apiVersion.create({
     data: {
       apiId: input.apiId,

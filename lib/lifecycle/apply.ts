@@ -6,7 +6,7 @@ import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import { recordAudit } from "@/lib/audit/record";
 import { can, canSeeApi, isPlatformAdmin, TEAM_ACTIONS, type TeamAction, type TeamContext } from "@/lib/authz/permissions";
 import type { Actor, MaybeActor } from "@/lib/authz/actor";
-import { refreshCatalogVersion } from "@/lib/catalog/versions";
+import { lockApi, refreshCatalogVersion } from "@/lib/catalog/versions";
 import { notifyUsers, subscriberUserIds } from "@/lib/notifications/notify";
 import { LIFECYCLE_ACTIONS, TRANSITIONS, pastTense, stateRefusal, type LifecycleAction } from "./transitions";
 
@@ -131,6 +131,14 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
   const from = version.state;
   const to = transition.to;
   const result = await db.$transaction(async (tx) => {
+    await lockApi(tx, api.id);
+    if (replacementId) {
+      // Checked again under the lock: two versions must not each become the other's replacement.
+      const replacement = await tx.apiVersion.findUnique({ where: { id: replacementId }, select: { state: true } });
+      if (replacement?.state !== "PUBLISHED") {
+        throw new AppError("validation", `The replacement must be another published version of ${api.name}.`, { errors: [{ pointer: "/replacementVersion", detail: "not a published version" }] });
+      }
+    }
     if (to === null) {
       const { count } = await tx.apiVersion.deleteMany({ where: { id: version.id, state: from } });
       if (count === 0) throw conflict("The version changed meanwhile; reload and try again.", "concurrent-change");
