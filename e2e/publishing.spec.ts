@@ -53,8 +53,15 @@ test("a developer creates an API, publishes v1, is refused a breaking 1.1.0, pub
   await page.getByLabel("Version", { exact: true }).fill("2.0.0");
   await page.getByRole("button", { name: "Upload draft" }).click();
   await expect(page).toHaveURL(new RegExp(`/apis/${slug}/versions/2\\.0\\.0$`));
+  // The generated changelog is edited before publishing.
+  const changelog = page.getByLabel(/Generated from the changes/);
+  await expect(changelog).toHaveValue(/Operation `POST \/lockers\/\{id\}\/open` was removed/);
+  await changelog.fill("## 2.0.0\n\nLockers now open from the Lockers app only.");
+  await page.getByRole("button", { name: "Save changelog" }).click();
+  await expect(page.getByText("Changelog saved.")).toBeVisible();
   await page.getByRole("button", { name: "Publish" }).click();
-  await expect(page.getByRole("status")).toContainText("Version 2.0.0 is now published");
+  await expect(page.getByRole("status").filter({ hasText: "Version 2.0.0" })).toContainText("Version 2.0.0 is now published");
+  await expect(page.getByText("Lockers now open from the Lockers app only.")).toBeVisible();
 
   // Cleo's team uses the API; Ben deprecates v1 with a sunset date and 2.0.0 as its replacement.
   execFileSync("node_modules/.bin/tsx", ["e2e/fixtures/subscribe.ts", slug, "mobile"], { stdio: "inherit", env: process.env });

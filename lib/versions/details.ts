@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { availableActions, isMajorBump, loadVersionForAction } from "@/lib/lifecycle/apply";
+import { can } from "@/lib/authz/permissions";
 
 export interface LintProblem {
   ruleId: string;
@@ -21,7 +22,7 @@ export interface StoredChange {
 
 /** Everything the version page shows: reports, history and the actions open to the viewer. */
 export async function getVersionDetails(actor: MaybeActor, slug: string, versionName: string) {
-  const { api, version } = await loadVersionForAction(actor, slug, versionName);
+  const { api, version, team, actor: viewer } = await loadVersionForAction(actor, slug, versionName);
   const [events, actions, released] = await Promise.all([
     db.lifecycleEvent.findMany({ where: { versionId: version.id }, orderBy: { createdAt: "asc" }, select: { from: true, to: true, reason: true, createdAt: true, actor: { select: { name: true, email: true } } } }),
     availableActions(actor, slug, versionName),
@@ -51,6 +52,8 @@ export async function getVersionDetails(actor: MaybeActor, slug: string, version
     breakingWithoutMajor: changes?.againstVersion && !isMajorBump(changes.againstVersion, version.version) ? changes.breaking : 0,
     events,
     actions,
+    /** May the viewer edit the draft (its changelog)? */
+    mayEdit: can(viewer, "version.upload", team),
     replacementCandidates: released.map((v) => v.version),
   };
 }

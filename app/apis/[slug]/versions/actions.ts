@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { runAction } from "@/lib/actions/run";
 import { uploadVersion } from "@/lib/versions/upload";
 import { applyTransition, type TransitionInput } from "@/lib/lifecycle/apply";
+import { updateChangelog } from "@/lib/versions/changelog";
 
 export async function uploadVersionAction(slug: string, _previous: unknown, form: FormData) {
   let version = "";
@@ -29,5 +30,14 @@ export async function transitionAction(slug: string, version: string, input: Tra
     revalidatePath(`/apis/${slug}`, "layout");
     if (input.action === "delete") redirect(`/apis/${slug}`);
   }
+  return result;
+}
+
+export async function updateChangelogAction(slug: string, version: string, _previous: unknown, form: FormData) {
+  const result = await runAction(async (actor) => {
+    await updateChangelog(actor, slug, version, { changelog: String(form.get("changelog") ?? "") });
+    return { message: "Changelog saved." };
+  });
+  if (result?.ok) revalidatePath(`/apis/${slug}/versions/${encodeURIComponent(version)}`);
   return result;
 }

@@ -5,6 +5,7 @@ import { loadPage } from "@/lib/pages/guard";
 import { StateBadge } from "@/components/catalog/badges";
 import { Markdown } from "@/components/catalog/markdown";
 import { LifecycleActions } from "@/components/versions/lifecycle-actions";
+import { ChangelogForm } from "@/components/versions/changelog-form";
 import { Badge, Card, PageHeader, formatDate, formatDateTime } from "@/components/ui/layout";
 import { ButtonLink } from "@/components/ui/button";
 
@@ -63,7 +64,11 @@ export default async function VersionPage({ params }: { params: Promise<{ slug: 
               </div>
             ) : null}
           </Card>
-          {version.changelog ? <Card title="Changelog"><Markdown>{version.changelog}</Markdown></Card> : null}
+          {version.state === "DRAFT" && details.mayEdit ? (
+            <Card title="Changelog"><ChangelogForm slug={api.slug} version={version.version} changelog={version.changelog ?? ""} /></Card>
+          ) : version.changelog ? (
+            <Card title="Changelog"><Markdown>{version.changelog}</Markdown></Card>
+          ) : null}
         </div>
         <div className="space-y-6">
           <Card title="Lifecycle">
