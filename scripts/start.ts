@@ -63,12 +63,25 @@ async function main() {
     await stop(1);
   }
 
+  // The job worker (sunset retirement, reminders) beside the web server. If it
+  // fails, the portal keeps serving and says so.
+  const worker = spawn(bin("tsx"), ["scripts/worker.ts"], { cwd: root, env, stdio: "inherit" });
+  worker.on("exit", (code, signal) => {
+    if (signal !== "SIGTERM") log(`the job worker stopped (${signal ?? `exit ${code}`}): scheduled retirements and reminders wait until it runs again`);
+  });
+
   log(`serving on http://localhost:${port}`);
   const server = spawn(bin("next"), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => server.kill(signal));
+    process.on(signal, () => {
+      worker.kill("SIGTERM");
+      server.kill(signal);
+    });
   }
-  server.on("exit", (code) => void stop(code ?? 0));
+  server.on("exit", (code) => {
+    worker.kill("SIGTERM");
+    void stop(code ?? 0);
+  });
 }
 
 void main();
