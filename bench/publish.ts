@@ -8,6 +8,12 @@
 //      ghes-3.19, lint it, diff it against ghes-3.18 (loaded the way a stored
 //      version is: JSON.parse of its stored document).
 //
+//   5. the end-to-end upload of api.github.com.json through POST
+//      /api/v1/apis/{slug}/versions of the production server (`next start`,
+//      needs a build in .next) on a throwaway database, with the catalog
+//      search sampled while it runs (BENCH_SKIP_REST=1 leaves it out,
+//      BENCH_ONLY_REST=1 runs it alone).
+//
 // Each step runs in a fresh process, so its peak memory is its own: the
 // figure is the process's peak resident set (getrusage maxRSS, what
 // /usr/bin/time -v reports), which catches peaks inside synchronous work that
@@ -16,9 +22,15 @@
 //
 // The fixtures come from `npm run fixtures:fetch` (run automatically when missing).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
+import { Client } from "pg";
+import { createDatabase, dropDatabase, migrateDeploy } from "../tests/integration/database";
+import { bin } from "../scripts/run";
+import { hashSecret } from "@/lib/crypto";
 import { FIXTURE_FILES, FIXTURES_DIR, fetchFixtures } from "../scripts/fetch-fixtures";
 import { parseSpec } from "@/lib/specs/parse";
 import { lintSpec } from "@/lib/specs/lint";
@@ -118,6 +130,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
 
 async function main() {
   if (!FIXTURE_FILES.every((file) => existsSync(join(FIXTURES_DIR, file)))) await fetchFixtures();
+  if (process.env.BENCH_ONLY_REST) return restUpload();
   console.log(`bench:publish — ${ROUNDS} round(s) per step, each step in a fresh process; load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}\n`);
   let wholeCheck = { ms: 0, peak: 0 };
   for (const name of Object.keys(STEPS)) {
@@ -134,11 +147,161 @@ async function main() {
   }
   const ok = wholeCheck.ms <= TARGET_MS && wholeCheck.peak <= TARGET_BYTES;
   console.log(`whole check of one upload: ${seconds(wholeCheck.ms)} (target ≤ ${seconds(TARGET_MS)}), peak ${mib(wholeCheck.peak)} (target ≤ ${mib(TARGET_BYTES)}): ${ok ? "within target" : "OVER TARGET"}`);
-  // ---- REST upload step (to come) -------------------------------------------
-  // The end-to-end upload of api.github.com.json through POST
-  // /api/v1/apis/{slug}/versions belongs here once the route exists: start the
-  // production server on a throwaway database, time the request, and print
-  // catalog search p95 measured while it runs.
+  if (!process.env.BENCH_SKIP_REST) await restUpload();
+}
+
+// ---------------------------------------------------------------------------
+// REST upload: api.github.com.json through POST /api/v1/apis/{slug}/versions
+// of the production server (`next start`) on a throwaway database, with the
+// catalog search (GET /api/v1/apis?q=…) sampled before and while it runs.
+
+const SEARCH_QUERIES = ["github", "repos", "issues", "payments", "zzqx", ""];
+
+async function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A team, its OWNER and a personal access token, inserted directly (as bench:catalog does). */
+async function seedOwner(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const now = new Date();
+    const teamId = randomUUID();
+    const userId = randomUUID();
+    await client.query(`INSERT INTO "Team" ("id", "slug", "name", "updatedAt") VALUES ($1, 'bench', 'Bench', $2)`, [teamId, now]);
+    await client.query(`INSERT INTO "User" ("id", "email", "name", "updatedAt") VALUES ($1, 'bench@portico.bench', 'Bench User', $2)`, [userId, now]);
+    await client.query(`INSERT INTO "Membership" ("id", "teamId", "userId", "role", "updatedAt") VALUES ($1, $2, $3, 'OWNER', $4)`, [randomUUID(), teamId, userId, now]);
+    const token = `ptc_pat_${randomBytes(32).toString("base64url")}`;
+    await client.query(`INSERT INTO "PersonalAccessToken" ("id", "userId", "name", "prefix", "tokenHash") VALUES ($1, $2, 'bench', $3, $4)`, [randomUUID(), userId, token.slice(0, 14), hashSecret(token)]);
+    return token;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Peak resident set (VmHWM) of each process in the group, in bytes. */
+async function groupPeakRss(pgid: number): Promise<number> {
+  const { readdir } = await import("node:fs/promises");
+  let peak = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Field 5 (after the parenthesised command name) is the process group.
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return peak;
+}
+
+function percentile(samples: number[], p: number) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const latencies = (samples: number[]) =>
+  samples.length ? `n=${samples.length}, p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, max ${ms(Math.max(...samples))}` : "no samples";
+
+async function restUpload() {
+  console.log("\nREST upload (next start, fresh database)");
+  if (!existsSync(".next/BUILD_ID")) {
+    console.log("  skipped: no production build in .next (run `npm run build` first); the bench does not build by itself.");
+    return;
+  }
+  const text = fixture("api.github.com.json");
+  const database = await createDatabase("portico_bench_publish");
+  // The server's output, shown when the upload fails.
+  const logPath = join(tmpdir(), `portico-bench-publish-${process.pid}.log`);
+  const serverLog = openSync(logPath, "w");
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrateDeploy(database.url);
+    const token = await seedOwner(database.url);
+    const port = await sparePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: "bench", NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", serverLog, serverLog],
+      detached: true,
+    });
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)) === 200) break;
+      if (i > 600) throw new Error("server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await fetch(`${base}/api/v1/apis`, { method: "POST", headers: auth, body: JSON.stringify({ team: "bench", slug: "github", name: "GitHub REST API", visibility: "PUBLIC" }) });
+    if (created.status !== 201) throw new Error(`POST /api/v1/apis answered ${created.status}: ${await created.text()}`);
+
+    const search = async (q: string) => {
+      const started = performance.now();
+      const response = await fetch(`${base}/api/v1/apis?limit=20${q ? `&q=${encodeURIComponent(q)}` : ""}`, { headers: auth });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`search answered ${response.status}`);
+      return performance.now() - started;
+    };
+    // Warm up, then the idle baseline.
+    for (const q of SEARCH_QUERIES) await search(q);
+    const idle: number[] = [];
+    for (let round = 0; round < 5; round++) for (const q of SEARCH_QUERIES) idle.push(await search(q));
+
+    const body = JSON.stringify({ source: text });
+    const during: number[] = [];
+    let uploading = true;
+    const started = performance.now();
+    const uploaded = fetch(`${base}/api/v1/apis/github/versions`, { method: "POST", headers: auth, body }).then(async (response) => {
+      const elapsed = performance.now() - started;
+      uploading = false;
+      return { elapsed, status: response.status, json: (await response.json()) as Record<string, unknown> };
+    });
+    // One search after another (each waits for the previous answer) while the upload runs.
+    const sampler = (async () => {
+      let index = 0;
+      while (uploading) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (!uploading) break;
+        const latency = await search(SEARCH_QUERIES[index++ % SEARCH_QUERIES.length]);
+        // A search answered after the upload ended still waited during it.
+        during.push(latency);
+      }
+    })();
+    const result = await uploaded;
+    await sampler;
+    const peak = server.pid ? await groupPeakRss(server.pid) : 0;
+    const label = "POST /api/v1/apis/github/versions (13 MB)".padEnd(50);
+    if (result.status === 201) {
+      const lint = result.json.lintReport as { errors: number; warnings: number };
+      console.log(`${label} ${seconds(result.elapsed).padStart(8)}   ${(body.length / 1024 / 1024).toFixed(1)} MB body, 201, ${lint.errors} lint errors, ${lint.warnings} warnings`);
+    } else {
+      // Still print the figures: the time to the refusal and the search latency are worth seeing.
+      process.exitCode = 1;
+      console.log(`${label} ${seconds(result.elapsed).padStart(8)}   FAILED: ${result.status} ${String(result.json.type ?? "")}`);
+      const log = readFileSync(logPath, "utf8");
+      const firstError = log.indexOf("[portico] unexpected error");
+      console.log(`  server log (${logPath}):\n${(firstError >= 0 ? log.slice(firstError) : log).slice(0, 2000).replace(/^/gm, "    ")}`);
+    }
+    console.log(`${"peak memory of the server's processes".padEnd(50)} ${mib(peak).padStart(8)}`);
+    console.log(`${"catalog search, idle".padEnd(50)} ${latencies(idle)}`);
+    console.log(`${"catalog search, during the upload".padEnd(50)} ${latencies(during)}`);
+    console.log(`  (target: catalog search p95 ≤ 30 ms, see bench:catalog; this database holds one API, so the figures show the server's responsiveness, not the search itself)`);
+  } finally {
+    // The whole process group: `next start` runs the server in a child process.
+    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    closeSync(serverLog);
+    await dropDatabase(database.name);
+  }
 }
 
 const stepIndex = process.argv.indexOf("--step");
