@@ -87,7 +87,8 @@ export async function uploadVersion(actor: MaybeActor, slug: string, rawInput: U
         after: { api: api.slug, version, lintErrors: lintReport.errors, lintWarnings: lintReport.warnings, breaking: changeReport.breaking, converted: parsed.converted },
       });
       return { id: created.id, api: api.slug, version, state: created.state, lintReport, changeReport };
-    });
+      // Storing a large document (GitHub's: 13 MB, 1,223 operations) takes longer than Prisma's default 5 s.
+    }, { timeout: 60_000 });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw conflict(`Version ${version} was uploaded a moment ago.`, "version-exists");
     throw error;
