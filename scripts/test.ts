@@ -7,6 +7,8 @@ const steps: [string, string, string[]][] = [
   ["prisma client", bin("tsx"), ["scripts/prisma-cli.ts", "generate"]],
   ["type check", bin("tsc"), ["--noEmit"]],
   ["lint", bin("eslint"), ["--max-warnings=0", "."]],
+  // Real OpenAPI descriptions (GitHub's), from the npm registry: a unit test diffs two of them.
+  ["real OpenAPI fixtures", bin("tsx"), ["scripts/fetch-fixtures.ts"]],
   ["unit tests", bin("vitest"), ["run", "--project", "unit"]],
   ["integration tests", bin("vitest"), ["run", "--project", "integration"]],
   ["production build", bin("next"), ["build"]],
