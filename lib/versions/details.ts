@@ -2,23 +2,11 @@ import { db } from "@/lib/db";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { availableActions, isMajorBump, loadVersionForAction } from "@/lib/lifecycle/apply";
 import { can } from "@/lib/authz/permissions";
+import type { LintProblem } from "@/lib/specs/lint";
+import type { SpecChange } from "@/lib/specs/diff";
 
-export interface LintProblem {
-  ruleId: string;
-  severity: "error" | "warn";
-  message: string;
-  pointer: string;
-  line?: number;
-  column?: number;
-}
-
-export interface StoredChange {
-  kind: "breaking" | "non-breaking" | "annotation";
-  rule: string;
-  operation: string | null;
-  pointer: string;
-  message: string;
-}
+export type { LintProblem } from "@/lib/specs/lint";
+export type StoredChange = SpecChange;
 
 /** Everything the version page shows: reports, history and the actions open to the viewer. */
 export async function getVersionDetails(actor: MaybeActor, slug: string, versionName: string) {
