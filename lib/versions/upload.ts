@@ -7,8 +7,7 @@ import { can, canSeeApi, isPlatformAdmin } from "@/lib/authz/permissions";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { parseVersion, storeVersion } from "@/lib/catalog/versions";
 import { previousReleased } from "@/lib/lifecycle/apply";
-import { parseSpec } from "@/lib/specs/parse";
-import { lintSpec } from "@/lib/specs/lint";
+import { checkSpec } from "@/lib/specs/check";
 import { changelogMarkdown, diffSpecs } from "@/lib/specs/diff";
 import type { OpenApiDocument } from "@/lib/specs/operations";
 import { governanceSettings } from "./governance";
@@ -45,7 +44,8 @@ export async function uploadVersion(actor: MaybeActor, slug: string, rawInput: U
     throw forbidden(isPlatformAdmin(actor) ? "Not allowed." : "Only the owner team's developers (and up) upload versions.");
   }
 
-  const parsed = await parseSpec(input.source);
+  // Parsing and linting a large document takes seconds of CPU: a child process does it.
+  const { parsed, lintReport } = await checkSpec(input.source, await governanceSettings(), api.visibility);
   const version = input.version ?? String(parsed.document.info?.version ?? "");
   if (!version) throw new AppError("validation", "The document has no info.version: give the version explicitly.", { errors: [{ pointer: "/version", detail: "required" }] });
   parseVersion(version);
@@ -53,7 +53,6 @@ export async function uploadVersion(actor: MaybeActor, slug: string, rawInput: U
     throw conflict(`Version ${version} of ${api.name} already exists: versions are immutable, upload a new version number.`, "version-exists");
   }
 
-  const lintReport = await lintSpec(parsed, await governanceSettings(), { visibility: api.visibility });
   const previous = await previousReleased(db, api.id, version);
   const diff = previous ? diffSpecs(previous.openapiDocument as unknown as OpenApiDocument, parsed.document) : null;
   const changeReport = diff ? { againstVersion: previous!.version, ...diff } : { againstVersion: null, breaking: 0, nonBreaking: 0, annotation: 0, changes: [] };
