@@ -10,11 +10,14 @@ const PUBLIC_STATES: LifecycleState[] = ["PUBLISHED", "DEPRECATED", "RETIRED"];
 // Semver order: a release before its pre-releases (nulls first when descending).
 const NEWEST_FIRST: Prisma.ApiVersionOrderByWithRelationInput[] = [{ major: "desc" }, { minor: "desc" }, { patch: "desc" }, { prerelease: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }];
 
-/** The API by slug as the actor may see it, with the actor's role in the owner team; 404 otherwise. */
-async function findVisibleApi(actor: MaybeActor, slug: string) {
+/**
+ * The API by slug as the actor may see it, with the actor's role in the owner
+ * team; 404 otherwise. Every read or change of an API starts here.
+ */
+export async function findVisibleApi(actor: MaybeActor, slug: string) {
   const api = await db.api.findUnique({
     where: { slug },
-    include: { team: { select: { id: true, slug: true, name: true } } },
+    include: { team: { select: { id: true, slug: true, name: true, requireReview: true } } },
   });
   if (!api) throw notFound("API");
   const membership = actor ? await db.membership.findUnique({ where: { teamId_userId: { teamId: api.teamId, userId: actor.userId } }, select: { role: true } }) : null;

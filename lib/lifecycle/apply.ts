@@ -4,7 +4,8 @@ import { db, type Tx } from "@/lib/db";
 import { AppError, conflict, forbidden, notFound, unauthenticated } from "@/lib/errors";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import { recordAudit } from "@/lib/audit/record";
-import { can, canSeeApi, isPlatformAdmin, TEAM_ACTIONS, type TeamAction, type TeamContext } from "@/lib/authz/permissions";
+import { can, TEAM_ACTIONS, type TeamAction, type TeamContext } from "@/lib/authz/permissions";
+import { findVisibleApi } from "@/lib/catalog/api-details";
 import type { Actor, MaybeActor } from "@/lib/authz/actor";
 import { lockApi, refreshCatalogVersion } from "@/lib/catalog/versions";
 import { notifyUsers, subscriberUserIds } from "@/lib/notifications/notify";
@@ -23,19 +24,12 @@ export type TransitionInput = z.input<typeof transitionInput>;
 
 const DAY = 86_400_000;
 
-/** The API and version as the actor may act on them; 404 when they may not see them, 403 when they may see but not act. */
-export async function loadVersionForAction(actor: MaybeActor, slug: string, version: string, client: Pick<Tx, "api" | "membership" | "apiVersion" | "lifecycleEvent"> = db) {
+/** The API and version as the actor may act on them; 404 when they may not see them. */
+export async function loadVersionForAction(actor: MaybeActor, slug: string, version: string) {
   if (!actor) throw unauthenticated();
-  const api = await client.api.findUnique({
-    where: { slug },
-    select: { id: true, slug: true, name: true, visibility: true, teamId: true, catalogVersionId: true, minNoticeDays: true, team: { select: { requireReview: true, name: true } } },
-  });
-  if (!api) throw notFound("API");
-  const membership = await client.membership.findUnique({ where: { teamId_userId: { teamId: api.teamId, userId: actor.userId } }, select: { role: true } });
-  const team: TeamContext = { teamId: api.teamId, role: membership?.role ?? null };
-  const seesDrafts = membership != null || isPlatformAdmin(actor);
-  if (!canSeeApi(actor, { visibility: api.visibility, actorIsTeamMember: membership != null, hasCatalogVersion: api.catalogVersionId != null })) throw notFound("API");
-  const found = await client.apiVersion.findUnique({ where: { apiId_version: { apiId: api.id, version } } });
+  const { api, role, seesDrafts } = await findVisibleApi(actor, slug);
+  const team: TeamContext = { teamId: api.teamId, role };
+  const found = await db.apiVersion.findUnique({ where: { apiId_version: { apiId: api.id, version } } });
   if (!found || (!seesDrafts && (found.state === "DRAFT" || found.state === "IN_REVIEW"))) throw notFound("version");
   return { api, version: found, team, actor };
 }
@@ -112,19 +106,11 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
     const refused = publishRefusal(version, input);
     if (refused) throw refused;
   }
-  let replacementId: string | null | undefined;
   if (input.action === "deprecate") {
     const earliest = new Date(now.getTime() + api.minNoticeDays * DAY);
     if (!input.sunsetAt) throw new AppError("validation", "Deprecating needs a sunset date.", { errors: [{ pointer: "/sunsetAt", detail: "required" }] });
     if (input.sunsetAt < earliest) {
       throw new AppError("validation", `The sunset date must be at least ${api.minNoticeDays} days ahead (${earliest.toISOString().slice(0, 10)} or later).`, { errors: [{ pointer: "/sunsetAt", detail: "too soon" }] });
-    }
-    if (input.replacementVersion) {
-      const replacement = await db.apiVersion.findUnique({ where: { apiId_version: { apiId: api.id, version: input.replacementVersion } }, select: { id: true, state: true } });
-      if (!replacement || replacement.state !== "PUBLISHED" || replacement.id === version.id) {
-        throw new AppError("validation", `The replacement must be another published version of ${api.name}.`, { errors: [{ pointer: "/replacementVersion", detail: "not a published version" }] });
-      }
-      replacementId = replacement.id;
     }
   }
 
@@ -132,12 +118,14 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
   const to = transition.to;
   const result = await db.$transaction(async (tx) => {
     await lockApi(tx, api.id);
-    if (replacementId) {
-      // Checked again under the lock: two versions must not each become the other's replacement.
-      const replacement = await tx.apiVersion.findUnique({ where: { id: replacementId }, select: { state: true } });
-      if (replacement?.state !== "PUBLISHED") {
+    // Checked under the lock: two versions must not each become the other's replacement.
+    let replacementId: string | null = null;
+    if (input.action === "deprecate" && input.replacementVersion) {
+      const replacement = await tx.apiVersion.findUnique({ where: { apiId_version: { apiId: api.id, version: input.replacementVersion } }, select: { id: true, state: true } });
+      if (!replacement || replacement.state !== "PUBLISHED" || replacement.id === version.id) {
         throw new AppError("validation", `The replacement must be another published version of ${api.name}.`, { errors: [{ pointer: "/replacementVersion", detail: "not a published version" }] });
       }
+      replacementId = replacement.id;
     }
     if (to === null) {
       const { count } = await tx.apiVersion.deleteMany({ where: { id: version.id, state: from } });
@@ -148,7 +136,7 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
         data: {
           state: to,
           ...(to === "PUBLISHED" && !version.publishedAt ? { publishedAt: now } : {}),
-          ...(input.action === "deprecate" ? { deprecatedAt: now, sunsetAt: input.sunsetAt, replacementId: replacementId ?? null } : {}),
+          ...(input.action === "deprecate" ? { deprecatedAt: now, sunsetAt: input.sunsetAt, replacementId } : {}),
           ...(input.action === "undeprecate" ? { deprecatedAt: null, sunsetAt: null, replacementId: null } : {}),
           ...(input.action === "retire" ? { retiredAt: now } : {}),
         },

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError, conflict, forbidden, notFound, unauthenticated } from "@/lib/errors";
+import { AppError, conflict, forbidden, unauthenticated } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record";
-import { can, canSeeApi, isPlatformAdmin } from "@/lib/authz/permissions";
+import { can, isPlatformAdmin } from "@/lib/authz/permissions";
+import { findVisibleApi } from "@/lib/catalog/api-details";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { parseVersion, storeVersion } from "@/lib/catalog/versions";
 import { previousReleased } from "@/lib/lifecycle/apply";
@@ -36,11 +37,8 @@ export type UploadInput = z.input<typeof uploadInput>;
 export async function uploadVersion(actor: MaybeActor, slug: string, rawInput: UploadInput) {
   if (!actor) throw unauthenticated();
   const input = uploadInput.parse(rawInput);
-  const api = await db.api.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, teamId: true, visibility: true, catalogVersionId: true } });
-  if (!api) throw notFound("API");
-  const membership = await db.membership.findUnique({ where: { teamId_userId: { teamId: api.teamId, userId: actor.userId } }, select: { role: true } });
-  if (!canSeeApi(actor, { visibility: api.visibility, actorIsTeamMember: membership != null, hasCatalogVersion: api.catalogVersionId != null })) throw notFound("API");
-  if (!can(actor, "version.upload", { teamId: api.teamId, role: membership?.role ?? null })) {
+  const { api, role } = await findVisibleApi(actor, slug);
+  if (!can(actor, "version.upload", { teamId: api.teamId, role })) {
     throw forbidden(isPlatformAdmin(actor) ? "Not allowed." : "Only the owner team's developers (and up) upload versions.");
   }
 
