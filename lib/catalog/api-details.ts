@@ -49,7 +49,7 @@ export async function getApiOverview(actor: MaybeActor, slug: string) {
       select: versionSummary,
       orderBy: NEWEST_FIRST,
     }),
-    db.plan.findMany({ where: { apiId: api.id, archivedAt: null }, orderBy: { createdAt: "asc" } }),
+    db.plan.findMany({ where: { apiId: api.id, deprecatedAt: null }, orderBy: { createdAt: "asc" } }),
     db.membership.findMany({
       where: { teamId: api.teamId, role: { in: ["OWNER", "ADMIN"] } },
       select: { role: true, user: { select: { name: true, email: true } } },
