@@ -53,6 +53,9 @@ const EXPECTED: Record<TeamAction, TeamRole[]> = {
   "access.request": DEVELOPER_UP,
   "app.manage": DEVELOPER_UP,
   "key.manage": DEVELOPER_UP,
+  // Webhooks are team settings ("team OWNER"); reading deliveries is an ADMIN's job like the audit log.
+  "webhook.manage": OWNER_ONLY,
+  "webhook.view": ADMIN_UP,
 };
 
 const ACTIONS = Object.keys(TEAM_ACTIONS) as TeamAction[];

@@ -37,6 +37,9 @@ export const TEAM_ACTIONS = {
   "access.request": "DEVELOPER",
   "app.manage": "DEVELOPER",
   "key.manage": "DEVELOPER",
+  // Webhooks are team settings (PRODUCT.md: OWNER); ADMINs may read deliveries.
+  "webhook.manage": "OWNER",
+  "webhook.view": "ADMIN",
 } as const satisfies Record<string, TeamRole>;
 
 export type TeamAction = keyof typeof TEAM_ACTIONS;

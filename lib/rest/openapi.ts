@@ -120,6 +120,13 @@ function buildRegistry() {
       responses: { 200: { description: "The OpenAPI document", content: { [format === "json" ? "application/json" : "application/yaml"]: { schema: z.object({}).passthrough() } } }, 404: errors[404] },
     });
   }
+
+  // --- applications, plans, subscriptions (access requests) ---
+
+  // --- API keys, key verification, gateway credentials ---
+
+  // --- webhooks ---
+
   return registry;
 }
 

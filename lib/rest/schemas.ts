@@ -187,3 +187,9 @@ export function toApiResource(overview: {
     updatedAt: iso(api.updatedAt),
   };
 }
+
+// --- applications, plans, subscriptions (access requests) ---
+
+// --- API keys, key verification, gateway credentials ---
+
+// --- webhooks ---
