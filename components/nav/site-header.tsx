@@ -4,14 +4,17 @@ import { isPlatformAdmin } from "@/lib/authz/permissions";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { buttonClass } from "@/components/ui/button";
 import { unreadCount } from "@/lib/notifications/notify";
+import { reviewerSummary } from "@/lib/subscriptions/inbox";
 
 export async function SiteHeader() {
   const actor = await getSessionActor();
-  const unread = await unreadCount(actor);
-  const links = [
+  const [unread, review] = await Promise.all([unreadCount(actor), reviewerSummary(actor)]);
+  const links: { href: string; label: string; count?: number }[] = [
     { href: "/apis", label: "Catalog" },
     ...(actor
       ? [
+        { href: "/apps", label: "Applications" },
+        ...(review.reviews ? [{ href: "/access-requests", label: "Access requests", count: review.pending }] : []),
         { href: "/teams", label: "Teams" },
         { href: "/audit", label: "Audit log" },
         ...(isPlatformAdmin(actor) ? [{ href: "/admin", label: "Admin" }] : []),
@@ -31,6 +34,7 @@ export async function SiteHeader() {
           {links.map((link) => (
             <Link key={link.href} href={link.href} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900">
               {link.label}
+              {link.count ? <span className="ml-1.5 rounded-full bg-amber-100 px-1.5 text-xs font-semibold text-amber-800" aria-label={`${link.count} waiting`}>{link.count}</span> : null}
             </Link>
           ))}
         </nav>

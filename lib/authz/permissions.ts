@@ -78,6 +78,17 @@ export function assertCan(actor: MaybeActor, action: TeamAction, team: TeamConte
   }
 }
 
+/**
+ * For actions on an API the actor can already see (the caller loaded it with
+ * findVisibleApi): its existence is no secret, so a refusal is 403, never 404.
+ */
+export function assertCanOnVisibleApi(actor: MaybeActor, action: TeamAction, team: TeamContext): asserts actor is Actor {
+  if (actor == null) throw unauthenticated();
+  if (!can(actor, action, team)) {
+    throw forbidden(`Your role in the API's owner team does not allow this (needs ${TEAM_ACTIONS[action]} or higher).`);
+  }
+}
+
 /** Only an OWNER may grant or take away OWNER; an ADMIN invites up to ADMIN. */
 export function assertMayGrantRole(actor: Actor, team: TeamContext, role: TeamRole): void {
   if (isPlatformAdmin(actor)) return;

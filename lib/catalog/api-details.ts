@@ -4,6 +4,7 @@ import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { MaybeActor } from "@/lib/authz/actor";
 import { canSeeApi, isPlatformAdmin } from "@/lib/authz/permissions";
+import { plansForViewer } from "@/lib/plans/offer";
 
 const PUBLIC_STATES: LifecycleState[] = ["PUBLISHED", "DEPRECATED", "RETIRED"];
 
@@ -49,7 +50,7 @@ export async function getApiOverview(actor: MaybeActor, slug: string) {
       select: versionSummary,
       orderBy: NEWEST_FIRST,
     }),
-    db.plan.findMany({ where: { apiId: api.id, deprecatedAt: null }, orderBy: { createdAt: "asc" } }),
+    db.plan.findMany({ where: { apiId: api.id }, orderBy: { createdAt: "asc" } }).then((plans) => plansForViewer(actor, api, plans, seesDrafts)),
     db.membership.findMany({
       where: { teamId: api.teamId, role: { in: ["OWNER", "ADMIN"] } },
       select: { role: true, user: { select: { name: true, email: true } } },

@@ -8,7 +8,15 @@ import { catalogListQuery } from "@/lib/catalog/query";
 import { createApiInput } from "@/lib/apis/schemas";
 import { transitionInput } from "@/lib/lifecycle/apply";
 import { uploadInput } from "@/lib/versions/upload";
+import { applicationListQuery, createApplicationInput, updateApplicationInput } from "@/lib/applications/schemas";
+import { createPlanInput, updatePlanInput } from "@/lib/plans/schemas";
+import { createSubscriptionInput, subscriptionActionInput, subscriptionListQuery } from "@/lib/subscriptions/schemas";
+import { applicationResource, planResource, subscriptionResource } from "./schemas";
 import { apiResource, apiSummaryResource, auditEventResource, invitationResource, listOf, memberResource, meResource, problemResource, teamResource, versionResource } from "./schemas";
+import { apiKeyResource, gatewayCredentialResource, keyRotationResource, keyVerificationResource, newApiKeyResource, newGatewayCredentialResource } from "./schemas";
+import { createGatewayCredentialInput, createKeyInput, rotateKeyInput, verifyKeyInput } from "@/lib/keys/schemas";
+import * as webhookInputs from "@/lib/webhooks/schemas";
+import { webhookDeliveryResource, webhookResource, webhookWithSecretResource } from "./schemas";
 
 type Method = RouteConfig["method"];
 
@@ -122,10 +130,154 @@ function buildRegistry() {
   }
 
   // --- applications, plans, subscriptions (access requests) ---
+  const applicationId = z.object({ id: z.string().describe("The application's id") });
+  const subscriptionId = z.object({ id: z.string().describe("The subscription's id") });
+  const planPath = apiSlug.extend({ planId: z.string() });
+  path("get", "/applications", "listApplications", "Applications of the caller's teams (or of ?team=)", {
+    request: { query: applicationListQuery },
+    responses: { 200: { description: "Applications", ...json(listOf(applicationResource)) }, 401: errors[401], 404: errors[404], 422: errors[422] },
+  });
+  path("post", "/applications", "createApplication", "Create an application for one of your teams (team DEVELOPER and up)", {
+    request: { body: json(createApplicationInput) },
+    responses: { 201: { description: "The application", ...json(applicationResource) }, ...errors },
+  });
+  path("get", "/applications/{id}", "getApplication", "One application (members of its team)", { request: { params: applicationId }, responses: { 200: { description: "The application", ...json(applicationResource) }, 401: errors[401], 404: errors[404] } });
+  path("patch", "/applications/{id}", "updateApplication", "Rename or describe an application (team DEVELOPER and up)", {
+    request: { params: applicationId, body: json(updateApplicationInput) },
+    responses: { 200: { description: "The application", ...json(applicationResource) }, ...errors },
+  });
+  path("delete", "/applications/{id}", "archiveApplication", "Archive an application: revokes its keys and cancels its subscriptions (team DEVELOPER and up)", {
+    request: { params: applicationId },
+    responses: { 200: { description: "What was closed", ...json(z.object({ revokedKeys: z.number().int(), closedSubscriptions: z.number().int() })) }, ...errors },
+  });
+  path("get", "/apis/{slug}/plans", "listPlans", "The plans of an API the caller is offered (all of them for the API's team)", {
+    security: anonymous,
+    request: { params: apiSlug },
+    responses: { 200: { description: "Plans", ...json(listOf(planResource)) }, 404: errors[404] },
+  });
+  path("post", "/apis/{slug}/plans", "createPlan", "Add a plan to an API (its team's ADMIN and up)", {
+    request: { params: apiSlug, body: json(createPlanInput) },
+    responses: { 201: { description: "The plan", ...json(planResource) }, ...errors },
+  });
+  path("patch", "/apis/{slug}/plans/{planId}", "updatePlan", "Change or deprecate a plan (its team's ADMIN and up); existing subscriptions are untouched", {
+    request: { params: planPath, body: json(updatePlanInput) },
+    responses: { 200: { description: "The plan", ...json(planResource) }, ...errors },
+  });
+  path("get", "/subscriptions", "listSubscriptions", "Subscriptions of your applications (side=consumer) or requests for the APIs you approve for (side=provider)", {
+    request: { query: subscriptionListQuery },
+    responses: { 200: { description: "Subscriptions", ...json(listOf(subscriptionResource)) }, 401: errors[401], 422: errors[422] },
+  });
+  path("post", "/subscriptions", "requestAccess", "Request access to an API for one of your team's applications; ACTIVE at once when the plan needs no approval", {
+    request: { body: json(createSubscriptionInput) },
+    responses: { 201: { description: "The subscription", ...json(subscriptionResource) }, ...errors },
+  });
+  path("get", "/subscriptions/{id}", "getSubscription", "One subscription with its history (either team)", { request: { params: subscriptionId }, responses: { 200: { description: "The subscription", ...json(subscriptionResource) }, 401: errors[401], 404: errors[404] } });
+  path("post", "/subscriptions/{id}/transitions", "decideSubscription", "approve or reject (with reason) a request, revoke (with reason) an active subscription: the API's team ADMIN and up, never the requester; cancel: the application's team", {
+    request: { params: subscriptionId, body: json(subscriptionActionInput) },
+    responses: { 200: { description: "The subscription", ...json(subscriptionResource) }, ...errors },
+  });
 
   // --- API keys, key verification, gateway credentials ---
+  {
+    // A block of its own, so these names cannot clash with the other sections'.
+    registry.registerComponent("securitySchemes", "gatewayCredential", {
+      type: "http",
+      scheme: "bearer",
+      description: "A gateway's service credential (ptc_gw_…), created by a platform admin on Admin → Gateway. Personal access tokens are not accepted here.",
+    });
+    const application = z.object({ id: z.string().describe("The application's id") });
+    const applicationKey = application.extend({ keyId: z.string() });
+    const creating = z.object({ "Idempotency-Key": z.string().optional() });
+    path("post", "/keys/verify", "verifyKey", "For the gateway: may this API key call this API version? Answers 200 whether allowed or not, with the application, plan limits and version", {
+      security: [{ gatewayCredential: [] }],
+      request: { body: json(verifyKeyInput) },
+      responses: {
+        200: { description: "The verdict; `reason` says why not", ...json(keyVerificationResource) },
+        400: problem("The key was sent in the query string (key, api_key or apikey): refused, keys belong in the body."),
+        401: problem("No gateway credential, or a person's credential."),
+        422: errors[422],
+      },
+    });
+    path("get", "/applications/{id}/keys", "listApplicationKeys", "An application's keys, newest first (any member of its team); never the key itself", {
+      request: { params: application, query: pageQuery },
+      responses: { 200: { description: "A page of keys", ...json(listOf(apiKeyResource)) }, 401: errors[401], 404: errors[404], 422: errors[422] },
+    });
+    path("post", "/applications/{id}/keys", "createApplicationKey", "Create a key (team DEVELOPER and up) for an application with an approved subscription; the answer holds the key, shown this once", {
+      request: { params: application, headers: creating, body: json(createKeyInput) },
+      responses: { 201: { description: "Created", ...json(newApiKeyResource) }, ...errors },
+    });
+    path("get", "/applications/{id}/keys/{keyId}", "getApplicationKey", "One key of an application", {
+      request: { params: applicationKey },
+      responses: { 200: { description: "The key", ...json(apiKeyResource) }, 401: errors[401], 404: errors[404] },
+    });
+    path("delete", "/applications/{id}/keys/{keyId}", "revokeApplicationKey", "Revoke a key now (team DEVELOPER and up); 409 when it is already revoked", {
+      request: { params: applicationKey },
+      responses: { 204: { description: "Revoked" }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    });
+    path("post", "/applications/{id}/keys/{keyId}/rotate", "rotateApplicationKey", "Replace a key (team DEVELOPER and up): the new key is shown this once, the old one keeps working for graceSeconds", {
+      request: { params: applicationKey, headers: creating, body: json(rotateKeyInput) },
+      responses: { 201: { description: "Rotated", ...json(keyRotationResource) }, ...errors },
+    });
+    path("get", "/gateway-credentials", "listGatewayCredentials", "Gateway credentials (platform admins)", {
+      responses: { 200: { description: "All gateway credentials", ...json(listOf(gatewayCredentialResource)) }, 401: errors[401], 403: errors[403] },
+    });
+    path("post", "/gateway-credentials", "createGatewayCredential", "Create a gateway credential (platform admins); the answer holds the secret, shown this once", {
+      request: { headers: creating, body: json(createGatewayCredentialInput) },
+      responses: { 201: { description: "Created", ...json(newGatewayCredentialResource) }, 401: errors[401], 403: errors[403], 422: errors[422] },
+    });
+    path("delete", "/gateway-credentials/{id}", "revokeGatewayCredential", "Revoke a gateway credential (platform admins)", {
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 204: { description: "Revoked" }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    });
+  }
 
   // --- webhooks ---
+  {
+    const { createWebhookInput, updateWebhookInput, deliveryListQuery } = webhookInputs;
+    const Webhook = webhookResource;
+    const teamWebhook = slug.extend({ id: z.string().describe("The webhook's id") });
+    const signing =
+      "Each delivery is a POST with a JSON body `{ id, event, occurredAt, data }` and the headers `Portico-Event`, `Portico-Delivery` (the delivery id), " +
+      "`Portico-Timestamp` (unix seconds) and `Portico-Signature: v1=<hex HMAC-SHA256 of \"<timestamp>.<raw body>\" with the webhook's secret>`. " +
+      "Answer 2xx within 10 s; anything else is retried after 10 s, 1 min, 5 min, 30 min and 2 h, then the delivery is FAILED. Redirects are not followed.";
+    path("get", "/teams/{slug}/webhooks", "listWebhooks", "The team's webhooks (team ADMIN and up); secrets are never listed", {
+      request: { params: slug, query: pageQuery },
+      responses: { 200: { description: "A page of webhooks", ...json(listOf(Webhook)) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    });
+    path("post", "/teams/{slug}/webhooks", "createWebhook", "Register a webhook (team OWNER); answers its signing secret, once", {
+      description: signing,
+      request: { params: slug, headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(createWebhookInput) },
+      responses: { 201: { description: "Created. A replay of an Idempotency-Key answers the webhook without its secret (roll it if it was lost).", ...json(webhookWithSecretResource) }, ...errors },
+    });
+    path("get", "/teams/{slug}/webhooks/{id}", "getWebhook", "One webhook (team ADMIN and up)", {
+      request: { params: teamWebhook },
+      responses: { 200: { description: "The webhook", ...json(Webhook) }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    });
+    path("patch", "/teams/{slug}/webhooks/{id}", "updateWebhook", "Change a webhook's URL, description or events, or pause (`active: false`) and resume it (team OWNER)", {
+      request: { params: teamWebhook, body: json(updateWebhookInput) },
+      responses: { 200: { description: "Updated", ...json(Webhook) }, ...errors },
+    });
+    path("delete", "/teams/{slug}/webhooks/{id}", "deleteWebhook", "Delete a webhook and its delivery history (team OWNER)", {
+      request: { params: teamWebhook },
+      responses: { 204: { description: "Deleted" }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    });
+    path("get", "/teams/{slug}/webhooks/{id}/deliveries", "listWebhookDeliveries", "A webhook's deliveries, newest first, with status, response code, attempts and timings (team ADMIN and up)", {
+      request: { params: teamWebhook, query: deliveryListQuery },
+      responses: { 200: { description: "A page of deliveries", ...json(listOf(webhookDeliveryResource)) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    });
+    path("post", "/teams/{slug}/webhooks/{id}/deliveries/{deliveryId}/redeliver", "redeliverWebhookDelivery", "Send a finished delivery's event again, as a new delivery with the same payload (team OWNER)", {
+      request: { params: teamWebhook.extend({ deliveryId: z.string() }) },
+      responses: { 202: { description: "The new delivery, queued", ...json(webhookDeliveryResource) }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    });
+    path("post", "/teams/{slug}/webhooks/{id}/ping", "pingWebhook", "Queue a `ping` event to this webhook, to check the receiver (team OWNER)", {
+      request: { params: teamWebhook },
+      responses: { 202: { description: "The ping delivery, queued", ...json(webhookDeliveryResource) }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    });
+    path("post", "/teams/{slug}/webhooks/{id}/secret", "rollWebhookSecret", "Replace the signing secret (team OWNER); the old one stops working at once", {
+      request: { params: teamWebhook },
+      responses: { 200: { description: "The new secret, shown once", ...json(z.object({ secret: z.string() })) }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    });
+  }
 
   return registry;
 }

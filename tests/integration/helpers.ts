@@ -3,7 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { db } from "@/lib/db";
+import { ZodError } from "zod";
 import { AppError } from "@/lib/errors";
+import { toAppError } from "@/lib/http/problem";
 import type { Actor } from "@/lib/authz/actor";
 import type { PlatformRole, TeamRole } from "@/lib/generated/prisma/enums";
 import { signUp } from "@/lib/users/sign-up";
@@ -115,7 +117,7 @@ export async function makePat(user: TestUser, input: Partial<CreateTokenInput> =
   return createPersonalAccessToken(user.actor, { name: input.name ?? "ci", expiresInDays: input.expiresInDays });
 }
 
-/** Awaits the call and asserts it was refused with an AppError of that status (and code, when given). */
+/** Awaits the call and asserts it was refused with an AppError (or invalid input) of that status (and code, when given). */
 export async function expectAppError(call: Promise<unknown>, status: number, code?: string): Promise<AppError> {
   const error = await call.then(
     (value) => {
@@ -123,8 +125,10 @@ export async function expectAppError(call: Promise<unknown>, status: number, cod
     },
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(AppError);
-  const appError = error as AppError;
+  // Input is validated by zod inside the domain functions; every caller turns
+  // a ZodError into the same 422 AppError (lib/http/problem.ts).
+  const appError = error instanceof ZodError ? toAppError(error) : (error as AppError);
+  expect(appError).toBeInstanceOf(AppError);
   expect({ status: appError.status, code: appError.code }).toEqual({ status, code: code ?? appError.code });
   return appError;
 }

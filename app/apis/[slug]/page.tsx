@@ -12,7 +12,10 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
   const { slug } = await params;
   const actor = await getSessionActor();
   const { api, versions, plans, owners, viewerRole } = await loadPage(() => getApiOverview(actor, slug), `/apis/${slug}`);
-  const mayUpload = actor != null && can(actor, "version.upload", { teamId: api.team.id, role: viewerRole });
+  const team = { teamId: api.team.id, role: viewerRole };
+  const mayUpload = actor != null && can(actor, "version.upload", team);
+  const managesPlans = can(actor, "plan.manage", team);
+  const seesConsumers = actor != null && (viewerRole != null || managesPlans);
   const current = versions.find((v) => v.id === api.catalogVersionId) ?? versions[0];
   return (
     <>
@@ -37,6 +40,7 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
           <>
             {mayUpload ? <ButtonLink href={`/apis/${api.slug}/versions/new`} variant="secondary">Upload a version</ButtonLink> : null}
             {current ? <ButtonLink href={`/apis/${api.slug}/docs?version=${encodeURIComponent(current.version)}`} variant="secondary">Read the docs</ButtonLink> : null}
+            {seesConsumers ? <ButtonLink href={`/apis/${api.slug}/consumers`} variant="secondary">Consumers</ButtonLink> : null}
             <ButtonLink href={`/apis/${api.slug}/access`}>Request access</ButtonLink>
           </>
         }
@@ -110,14 +114,16 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
               </ul>
             </Card>
           ) : null}
-          <Card title="Plans">
+          <Card title="Plans" actions={managesPlans ? <Link href={`/apis/${api.slug}/plans`} className="text-sm font-medium text-indigo-700 hover:underline">Manage</Link> : null}>
             {plans.length === 0 ? (
               <p className="text-sm text-slate-500">No plans yet.</p>
             ) : (
               <ul className="space-y-3" aria-label="Plans">
                 {plans.map((plan) => (
                   <li key={plan.id}>
-                    <p className="text-sm font-medium text-slate-900">{plan.name}</p>
+                    <p className="text-sm font-medium text-slate-900">
+                      {plan.name} {plan.deprecatedAt ? <span className="text-xs font-normal text-red-700">(deprecated)</span> : null}
+                    </p>
                     <p className="text-sm text-slate-600">
                       {plan.rateLimitPerMinute ? `${plan.rateLimitPerMinute} requests/min` : "no rate limit"}
                       {plan.monthlyQuota ? ` · ${plan.monthlyQuota.toLocaleString("en")} per month` : ""}
