@@ -6,6 +6,8 @@ import { signUp } from "@/lib/users/sign-up";
 import { createTeam } from "@/lib/teams/teams";
 import { acceptInvitation, inviteMember } from "@/lib/teams/invitations";
 import type { TeamRole } from "@/lib/generated/prisma/enums";
+import { createApplication } from "@/lib/applications/applications";
+import { requestAccess } from "@/lib/subscriptions/requests";
 import { seedDemoCatalog, seedPorticoApi } from "./catalog";
 
 export const DEMO_PASSWORD = "portico-demo";
@@ -52,5 +54,26 @@ export async function seedDemo(): Promise<boolean> {
   }
   await seedDemoCatalog(teamIds, actors[0]);
   await seedPorticoApi(teamIds.platform);
+  await seedDemoAccess(actors);
   return true;
+}
+
+/**
+ * Mobile (Cleo) uses two Payments APIs: one subscription granted at once on a
+ * Sandbox plan, one Production request waiting in Payments' approval inbox.
+ */
+async function seedDemoAccess(actors: Actor[]) {
+  const cleo = actors[2];
+  const apis = await db.api.findMany({
+    where: { team: { slug: "payments" }, versions: { some: { state: "PUBLISHED" } } },
+    select: { slug: true, plans: { select: { id: true, name: true } } },
+    orderBy: { slug: "asc" },
+    take: 2,
+  });
+  if (apis.length < 2) return;
+  const ios = await createApplication(cleo, { team: "mobile", name: "iOS app", description: "The App Store build of the Mobile app.", environment: "PRODUCTION" });
+  await createApplication(cleo, { team: "mobile", name: "Android app", description: "The Play Store build.", environment: "PRODUCTION" });
+  const planNamed = (api: (typeof apis)[number], name: string) => api.plans.find((plan) => plan.name === name)!.id;
+  await requestAccess(cleo, apis[0].slug, { applicationId: ios.id, planId: planNamed(apis[0], "Sandbox"), justification: "Building the new checkout screen against the sandbox." });
+  await requestAccess(cleo, apis[1].slug, { applicationId: ios.id, planId: planNamed(apis[1], "Production"), justification: "Launching in-app payouts to 40k sellers in March; about 5 requests/s at peak." });
 }
