@@ -1,5 +1,7 @@
 import PgBoss from "pg-boss";
 import { retireOverdueVersions, sendSunsetReminders } from "@/lib/lifecycle/sunset";
+import { EMAIL_QUEUE, EMAIL_QUEUE_OPTIONS, sendNotificationEmail } from "@/lib/notifications/notify";
+import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 
 const SWEEP = "lifecycle-sweep";
 
@@ -7,7 +9,9 @@ const SWEEP = "lifecycle-sweep";
  * The job worker: a PostgreSQL-backed queue (pg-boss), so scheduled work needs
  * no other service and survives restarts (the schedule and jobs live in the
  * database). Every minute it retires versions at their sunset and sends
- * sunset reminders.
+ * sunset reminders; it sends the notification emails queued by notifyUsers;
+ * and it delivers team webhooks (lib/webhooks/dispatcher.ts), stopping with
+ * the queue.
  */
 export async function startWorker(connectionString: string, log: (message: string) => void = console.log) {
   const boss = new PgBoss({ connectionString, schema: "pgboss", max: 2 });
@@ -20,6 +24,12 @@ export async function startWorker(connectionString: string, log: (message: strin
     const reminded = await sendSunsetReminders();
     if (retired || reminded) log(`[worker] retired ${retired} version(s), sent ${reminded} sunset reminder(s)`);
   });
+  await boss.createQueue(EMAIL_QUEUE, { name: EMAIL_QUEUE, ...EMAIL_QUEUE_OPTIONS });
+  await boss.work<{ notificationId: string }>(EMAIL_QUEUE, { pollingIntervalSeconds: 1 }, async (jobs) => {
+    for (const job of jobs) await sendNotificationEmail(job.data.notificationId);
+  });
+  const webhooks = startWebhookDispatcher(connectionString, { log });
+  boss.on("stopped", () => void webhooks.stop());
   // Catch up at once rather than at the next minute.
   await boss.send(SWEEP, {});
   return boss;

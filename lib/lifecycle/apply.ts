@@ -9,6 +9,7 @@ import { findVisibleApi } from "@/lib/catalog/api-details";
 import type { Actor, MaybeActor } from "@/lib/authz/actor";
 import { lockApi, refreshCatalogVersion } from "@/lib/catalog/versions";
 import { notifyUsers, subscriberUserIds } from "@/lib/notifications/notify";
+import { enqueueVersionEvent } from "@/lib/webhooks/events";
 import { LIFECYCLE_ACTIONS, TRANSITIONS, pastTense, stateRefusal, type LifecycleAction } from "./transitions";
 
 export const transitionInput = z.object({
@@ -172,6 +173,13 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
             : "The gateway now refuses its calls.",
         link: `/apis/${api.slug}/docs?version=${encodeURIComponent(version.version)}`,
       });
+    }
+    if (to === "PUBLISHED" && input.action !== "undeprecate") {
+      await enqueueVersionEvent(tx, "version.published", { api, version: { ...version, publishedAt: version.publishedAt ?? now } });
+    } else if (input.action === "deprecate") {
+      await enqueueVersionEvent(tx, "version.deprecated", { api, version: { ...version, deprecatedAt: now, sunsetAt: input.sunsetAt, replacementVersion: input.replacementVersion } });
+    } else if (input.action === "retire") {
+      await enqueueVersionEvent(tx, "version.retired", { api, version: { ...version, retiredAt: now } });
     }
     return { state: (to ?? "DELETED") as LifecycleState | "DELETED" };
   });

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { lockApi, refreshCatalogVersion } from "@/lib/catalog/versions";
 import { notifyUsers, subscriberUserIds } from "@/lib/notifications/notify";
+import { enqueueVersionEvent } from "@/lib/webhooks/events";
 import { stateRefusal } from "./transitions";
 
 export const REMINDER_DAYS = [30, 7, 1] as const;
@@ -34,6 +35,7 @@ export async function retireOverdueVersions(now = new Date()): Promise<number> {
         body: "Its sunset date was reached: the gateway now refuses its calls.",
         link: `/apis/${version.api.slug}/docs?version=${encodeURIComponent(version.version)}`,
       });
+      await enqueueVersionEvent(tx, "version.retired", { api: version.api, version: { ...version, retiredAt: now }, trigger: "sunset" });
       return true;
     });
     if (done) retired++;

@@ -18,11 +18,21 @@ export function mailEnabled(): boolean {
 export async function sendMail(mail: Mail): Promise<boolean> {
   if (!process.env.SMTP_URL) return false;
   try {
-    const transport = nodemailer.createTransport(process.env.SMTP_URL);
-    await transport.sendMail({ from: process.env.MAIL_FROM ?? "Portico <portico@localhost>", ...mail });
+    await deliverMail(mail);
     return true;
   } catch (error) {
     console.error("[mail] sending failed", { to: mail.to, subject: mail.subject, error: (error as Error).message });
     return false;
+  }
+}
+
+/** Sends a mail and throws when the SMTP server refuses it: for queued mail, whose job is retried. */
+export async function deliverMail(mail: Mail): Promise<void> {
+  if (!process.env.SMTP_URL) throw new Error("SMTP_URL is not set.");
+  const transport = nodemailer.createTransport(process.env.SMTP_URL);
+  try {
+    await transport.sendMail({ from: process.env.MAIL_FROM ?? "Portico <portico@localhost>", ...mail });
+  } finally {
+    transport.close();
   }
 }

@@ -73,3 +73,49 @@ export async function enqueueWebhookEvent(
 export async function wakeWebhookWorker(client: Db | Tx): Promise<void> {
   await client.$executeRaw`SELECT pg_notify(${WEBHOOK_WAKE_CHANNEL}, '')`;
 }
+
+/** The owner team of an API and every team with a pending or active subscription to it. */
+export async function apiAudienceTeamIds(client: Db | Tx, api: { id: string; teamId: string }): Promise<string[]> {
+  const consumers = await client.application.findMany({
+    where: { subscriptions: { some: { apiId: api.id, status: { in: ["PENDING", "ACTIVE"] } } } },
+    select: { teamId: true },
+    distinct: ["teamId"],
+  });
+  return [api.teamId, ...consumers.map((application) => application.teamId)];
+}
+
+/**
+ * A version's lifecycle event (published, deprecated, retired) for the
+ * webhooks of the API's owner team and of its subscribers' teams.
+ */
+export async function enqueueVersionEvent(
+  client: Db | Tx,
+  event: Extract<WebhookEvent, `version.${string}`>,
+  input: {
+    api: { id: string; slug: string; name: string; teamId: string };
+    version: { id: string; version: string; publishedAt?: Date | null; deprecatedAt?: Date | null; sunsetAt?: Date | null; retiredAt?: Date | null; replacementVersion?: string | null };
+    /** "sunset" when the worker retired the version at its sunset date. */
+    trigger?: "manual" | "sunset";
+  },
+): Promise<number> {
+  const { api, version } = input;
+  const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+  return enqueueWebhookEvent(client, {
+    event,
+    teamIds: await apiAudienceTeamIds(client, api),
+    data: {
+      api: { id: api.id, slug: api.slug, name: api.name },
+      version: {
+        id: version.id,
+        version: version.version,
+        state: event === "version.published" ? "PUBLISHED" : event === "version.deprecated" ? "DEPRECATED" : "RETIRED",
+        publishedAt: iso(version.publishedAt),
+        deprecatedAt: iso(version.deprecatedAt),
+        sunsetAt: iso(version.sunsetAt),
+        retiredAt: iso(version.retiredAt),
+        replacementVersion: version.replacementVersion ?? null,
+      },
+      trigger: input.trigger ?? "manual",
+    },
+  });
+}
