@@ -14,7 +14,7 @@ export default async function AdminPage() {
   const [users, teams] = await loadPage(() => Promise.all([listUsers(actor, { limit: 100 }), listTeams(actor, { all: true, limit: 100 })]), "/admin");
   return (
     <>
-      <PageHeader title="Platform administration" description="All users and all teams of this Portico installation." actions={<ButtonLink href="/admin/governance" variant="secondary">Governance rules</ButtonLink>} />
+      <PageHeader title="Platform administration" description="All users and all teams of this Portico installation." actions={<><ButtonLink href="/admin/governance" variant="secondary">Governance rules</ButtonLink><ButtonLink href="/admin/gateway" variant="secondary">Gateway credentials</ButtonLink></>} />
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card title="Users" description={`${users.items.length}${users.nextCursor ? "+" : ""} ${users.items.length === 1 ? "account" : "accounts"}`}>
           <ul className="divide-y divide-slate-100" aria-label="All users">

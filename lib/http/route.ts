@@ -7,6 +7,7 @@ import type { Actor, MaybeActor } from "@/lib/authz/actor";
 import { authOptions } from "@/lib/auth/options";
 import { actorForUser } from "@/lib/auth/session";
 import { authenticatePersonalAccessToken } from "@/lib/tokens/personal-access-tokens";
+import { authenticateGatewayCredential, type GatewayCaller } from "@/lib/keys/gateway-credentials";
 import { jsonResponse, toJsonText } from "./json";
 import { PROBLEM_CONTENT_TYPE, toProblem, zodToAppError } from "./problem";
 
@@ -22,12 +23,25 @@ export interface RouteContext<Params> {
 }
 
 interface RouteOptions {
-  /** "required": 401 without credentials. "optional": anonymous callers get actor = null. */
-  auth: "required" | "optional";
+  /**
+   * "required": 401 without credentials. "optional": anonymous callers get actor = null.
+   * "gateway": only a gateway credential, never a person (actor = null, gateway set).
+   */
+  auth: "required" | "optional" | "gateway";
 }
 
 type Handler<Params> = (context: RouteContext<Params>) => Promise<Response>;
 type AuthedHandler<Params> = (context: RouteContext<Params> & { actor: Actor }) => Promise<Response>;
+type GatewayHandler<Params> = (context: RouteContext<Params> & { actor: null; gateway: GatewayCaller }) => Promise<Response>;
+
+async function resolveGateway(request: Request): Promise<GatewayCaller> {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
+  const gateway = match ? await authenticateGatewayCredential(match[1]) : null;
+  if (!gateway) {
+    throw new AppError("unauthenticated", "This endpoint is for Portico's gateway: send Authorization: Bearer <gateway credential>.", { code: "invalid-gateway-credential" });
+  }
+  return gateway;
+}
 
 async function resolveActor(request: Request, requestId: string): Promise<MaybeActor> {
   const authorization = request.headers.get("authorization");
@@ -63,15 +77,17 @@ export function problemResponse(error: unknown, requestId: string, instance?: st
  */
 export function apiRoute<Params = Record<string, never>>(options: { auth: "required" }, handler: AuthedHandler<Params>): (request: Request, segment: { params: Promise<Params> }) => Promise<Response>;
 export function apiRoute<Params = Record<string, never>>(options: { auth: "optional" }, handler: Handler<Params>): (request: Request, segment: { params: Promise<Params> }) => Promise<Response>;
-export function apiRoute<Params>(options: RouteOptions, handler: Handler<Params> | AuthedHandler<Params>) {
+export function apiRoute<Params = Record<string, never>>(options: { auth: "gateway" }, handler: GatewayHandler<Params>): (request: Request, segment: { params: Promise<Params> }) => Promise<Response>;
+export function apiRoute<Params>(options: RouteOptions, handler: Handler<Params> | AuthedHandler<Params> | GatewayHandler<Params>) {
   return async (request: Request, segment: { params: Promise<Params> }) => {
     const incoming = request.headers.get("x-request-id");
     const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
     const url = new URL(request.url);
     try {
-      const actor = await resolveActor(request, requestId);
-      if (options.auth === "required" && !actor) throw unauthenticated();
-      const response = await (handler as Handler<Params>)({ request, params: await segment.params, actor, requestId, url });
+      // A gateway route never looks at sessions or personal tokens: a person is not a gateway.
+      const caller = options.auth === "gateway" ? { actor: null, gateway: await resolveGateway(request) } : { actor: await resolveActor(request, requestId) };
+      if (options.auth === "required" && !caller.actor) throw unauthenticated();
+      const response = await (handler as Handler<Params>)({ request, params: await segment.params, requestId, url, ...caller });
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
