@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { runAction } from "@/lib/actions/run";
 import { requestAccess } from "@/lib/subscriptions/requests";
 import { applySubscriptionAction } from "@/lib/subscriptions/decisions";
@@ -20,16 +21,21 @@ export async function requestAccessAction(apiSlug: string, _previous: unknown, f
   return result;
 }
 
-/** Approve, reject, cancel or revoke, from whichever page shows the subscription. */
-export async function subscriptionAction(subscriptionId: string, action: SubscriptionAction, _previous: unknown, form: FormData | null) {
+/**
+ * Approve, reject, cancel or revoke, from whichever page shows the
+ * subscription. On success the page reloads with `?decided=<id>`, which shows
+ * what happened even when the subscription leaves the list it was in.
+ */
+export async function subscriptionAction(subscriptionId: string, action: SubscriptionAction, returnPath: string, _previous: unknown, form: FormData | null) {
   const result = await runAction(async (actor) => {
-    const updated = await applySubscriptionAction(actor, subscriptionId, { action, reason: form ? text(form, "reason") || undefined : undefined });
-    return { message: `Subscription ${updated.status.toLowerCase()}.` };
+    await applySubscriptionAction(actor, subscriptionId, { action, reason: form ? text(form, "reason") || undefined : undefined });
   });
   if (result?.ok) {
     revalidatePath("/access-requests");
     revalidatePath("/apps", "layout");
     revalidatePath("/apis", "layout");
+    // Only Portico's own pages: never an open redirect.
+    redirect(`${returnPath.startsWith("/") && !returnPath.startsWith("//") ? returnPath.split("?")[0] : "/access-requests"}?decided=${encodeURIComponent(subscriptionId)}`);
   }
   return result;
 }

@@ -3,19 +3,21 @@ import { getSessionActor } from "@/lib/auth/session";
 import { listReviewInbox } from "@/lib/subscriptions/inbox";
 import { loadPage } from "@/lib/pages/guard";
 import { Badge, Card, EmptyState, PageHeader, RoleBadge, Tabs, formatDateTime } from "@/components/ui/layout";
+import { DecisionBanner } from "@/components/access/decision-banner";
 import { SubscriptionActions } from "@/components/access/subscription-actions";
 import { SubscriptionStatusBadge, planLimitsText } from "@/components/access/subscription-status";
 
 export const metadata = { title: "Access requests" };
 
-export default async function AccessRequestsPage({ searchParams }: { searchParams: Promise<{ view?: string; request?: string }> }) {
-  const { view: requested, request: highlighted } = await searchParams;
+export default async function AccessRequestsPage({ searchParams }: { searchParams: Promise<{ view?: string; request?: string; decided?: string }> }) {
+  const { view: requested, request: highlighted, decided } = await searchParams;
   const view = requested === "decided" ? "decided" : "pending";
   const actor = await getSessionActor();
   const requests = await loadPage(() => listReviewInbox(actor, { view }), "/access-requests");
   return (
     <>
       <PageHeader title="Access requests" description="Requests from other teams for the APIs you approve for. Approving activates the subscription; its keys can then call the API." />
+      <DecisionBanner actor={actor} subscriptionId={decided} />
       <Tabs
         current={view === "pending" ? "/access-requests" : "/access-requests?view=decided"}
         tabs={[
@@ -108,7 +110,7 @@ export default async function AccessRequestsPage({ searchParams }: { searchParam
                     {request.isOwnRequest ? (
                       <p className="text-sm text-slate-600">You asked for this access, so another OWNER or ADMIN of {request.api.team.name} decides on it.</p>
                     ) : (
-                      <SubscriptionActions subscriptionId={request.id} actions={["approve", "reject"]} label={`request of ${request.application.team.name} for ${request.api.name}`} />
+                      <SubscriptionActions subscriptionId={request.id} actions={["approve", "reject"]} label={`request of ${request.application.team.name} for ${request.api.name}`} returnPath={view === "pending" ? "/access-requests" : "/access-requests?view=decided"} />
                     )}
                   </div>
                 ) : null}

@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { subscriptionAction } from "@/app/access-requests/actions";
 import type { SubscriptionAction } from "@/lib/subscriptions/transitions";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, FormSuccess, Textarea } from "@/components/ui/form";
+import { Field, FormError, Textarea } from "@/components/ui/form";
 
 const NEEDS_REASON: Record<SubscriptionAction, "required" | "optional" | "none"> = { approve: "optional", reject: "required", revoke: "required", cancel: "none" };
 const LABEL: Record<SubscriptionAction, string> = { approve: "Approve", reject: "Reject…", revoke: "Revoke…", cancel: "Cancel subscription" };
@@ -15,7 +15,7 @@ const CONFIRM: Record<SubscriptionAction, string> = { approve: "Approve access",
  * ask for the reason the other team will read; the server checks everything
  * again (a stale page gets the server's refusal).
  */
-export function SubscriptionActions({ subscriptionId, actions, label }: { subscriptionId: string; actions: SubscriptionAction[]; label: string }) {
+export function SubscriptionActions({ subscriptionId, actions, label, returnPath }: { subscriptionId: string; actions: SubscriptionAction[]; label: string; returnPath: string }) {
   const [open, setOpen] = useState<SubscriptionAction | null>(null);
   if (!actions.length) return null;
   return (
@@ -27,16 +27,15 @@ export function SubscriptionActions({ subscriptionId, actions, label }: { subscr
           </Button>
         ))}
       </div>
-      {open ? <DecisionForm key={open} subscriptionId={subscriptionId} action={open} onCancel={() => setOpen(null)} /> : null}
+      {open ? <DecisionForm key={open} subscriptionId={subscriptionId} action={open} returnPath={returnPath} onCancel={() => setOpen(null)} /> : null}
     </div>
   );
 }
 
-function DecisionForm({ subscriptionId, action, onCancel }: { subscriptionId: string; action: SubscriptionAction; onCancel: () => void }) {
-  const [state, submit, pending] = useActionState(subscriptionAction.bind(null, subscriptionId, action), null);
+function DecisionForm({ subscriptionId, action, returnPath, onCancel }: { subscriptionId: string; action: SubscriptionAction; returnPath: string; onCancel: () => void }) {
+  const [state, submit, pending] = useActionState(subscriptionAction.bind(null, subscriptionId, action, returnPath), null);
   const reason = NEEDS_REASON[action];
   const id = `${action}-reason-${subscriptionId}`;
-  if (state?.ok) return <FormSuccess message={state.message} />;
   return (
     <form action={submit} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3">
       <FormError message={state && !state.ok && !state.fieldErrors ? state.error : null} />

@@ -5,19 +5,22 @@ import { availableSubscriptionActions } from "@/lib/subscriptions/decisions";
 import { SUBSCRIPTION_TRANSITIONS } from "@/lib/subscriptions/transitions";
 import { loadPage } from "@/lib/pages/guard";
 import { Card, EmptyState, PageHeader, formatDate } from "@/components/ui/layout";
+import { DecisionBanner } from "@/components/access/decision-banner";
 import { SubscriptionActions } from "@/components/access/subscription-actions";
 import { SubscriptionStatusBadge } from "@/components/access/subscription-status";
 
 export const metadata = { title: "Consumers" };
 
-export default async function ConsumersPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ConsumersPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ decided?: string }> }) {
   const { slug } = await params;
+  const { decided } = await searchParams;
   const actor = await getSessionActor();
   const { api, role, subscriptions } = await loadPage(() => listApiConsumers(actor, slug), `/apis/${slug}/consumers`);
   const provider = { teamId: api.teamId, role };
   return (
     <>
       <PageHeader breadcrumbs={[{ href: "/apis", label: "Catalog" }, { href: `/apis/${api.slug}`, label: api.name }]} title="Consumers" description={<>The applications subscribed to {api.name}, and their requests. Pending requests are decided in the <Link className="text-indigo-700 underline" href="/access-requests">access requests inbox</Link>.</>} />
+      <DecisionBanner actor={actor} subscriptionId={decided} />
       <Card>
         {subscriptions.length === 0 ? (
           <EmptyState title="No consumers yet" />
@@ -50,7 +53,7 @@ export default async function ConsumersPage({ params }: { params: Promise<{ slug
                       </td>
                       <td className="py-2 pr-4 text-slate-600">{formatDate(subscription.decidedAt ?? subscription.createdAt)}</td>
                       <td className="py-2">
-                        <SubscriptionActions subscriptionId={subscription.id} actions={actions} label={`access of ${subscription.application.name} (${subscription.application.team.name})`} />
+                        <SubscriptionActions subscriptionId={subscription.id} actions={actions} label={`access of ${subscription.application.name} (${subscription.application.team.name})`} returnPath={`/apis/${api.slug}/consumers`} />
                       </td>
                     </tr>
                   );
