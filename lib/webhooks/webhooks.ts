@@ -50,7 +50,7 @@ async function findWebhook(teamId: string, id: string): Promise<WebhookRow> {
 
 /** The team's webhooks, each with its latest delivery (ADMIN and up). */
 export async function listWebhooks(actor: MaybeActor, slug: string, page: { limit?: number; cursor?: string } = {}) {
-  const { team } = await authorizeTeamAction(actor, slug, "webhook.view");
+  const { team, context } = await authorizeTeamAction(actor, slug, "webhook.view");
   const limit = page.limit ?? 100;
   const rows = await db.webhook.findMany({
     where: { teamId: team.id },
@@ -60,7 +60,7 @@ export async function listWebhooks(actor: MaybeActor, slug: string, page: { limi
     ...(page.cursor ? { cursor: { id: page.cursor, teamId: team.id }, skip: 1 } : {}),
   });
   const items = rows.slice(0, limit).map(({ deliveries, ...webhook }) => ({ ...webhook, lastDelivery: deliveries[0] ?? null }));
-  return { team, items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  return { team, context, items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
 }
 
 /** The webhook with its latest delivery's status, for answers that show it. */

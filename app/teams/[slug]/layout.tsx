@@ -14,6 +14,7 @@ export default async function TeamLayout({ children, params }: { children: React
   const tabs = [
     { href: `/teams/${slug}`, label: "Members" },
     ...(can(actor, "audit.view", context) ? [{ href: `/teams/${slug}/audit`, label: "Audit log" }] : []),
+    ...(can(actor, "webhook.view", context) ? [{ href: `/teams/${slug}/webhooks`, label: "Webhooks" }] : []),
     ...(can(actor, "team.update", context) ? [{ href: `/teams/${slug}/settings`, label: "Settings" }] : []),
   ];
   return (
