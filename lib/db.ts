@@ -10,6 +10,7 @@ function prismaOn(pool: pg.Pool) {
       user: { passwordHash: true },
       personalAccessToken: { tokenHash: true },
       apiKey: { keyHash: true },
+      gatewayCredential: { secretHash: true },
       invitation: { tokenHash: true },
       webhook: { secret: true },
     },
