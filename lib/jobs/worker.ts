@@ -2,14 +2,15 @@ import PgBoss from "pg-boss";
 import { retireOverdueVersions, sendSunsetReminders } from "@/lib/lifecycle/sunset";
 import { EMAIL_QUEUE, EMAIL_QUEUE_OPTIONS, sendNotificationEmail } from "@/lib/notifications/notify";
 import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { DELIVERY_RETENTION_DAYS, pruneOldDeliveries } from "@/lib/webhooks/deliver";
 
 const SWEEP = "lifecycle-sweep";
 
 /**
  * The job worker: a PostgreSQL-backed queue (pg-boss), so scheduled work needs
  * no other service and survives restarts (the schedule and jobs live in the
- * database). Every minute it retires versions at their sunset and sends
- * sunset reminders; it sends the notification emails queued by notifyUsers;
+ * database). Every minute it retires versions at their sunset, sends
+ * sunset reminders and deletes old webhook deliveries; it sends the notification emails queued by notifyUsers;
  * and it delivers team webhooks (lib/webhooks/dispatcher.ts), stopping with
  * the queue.
  */
@@ -23,6 +24,8 @@ export async function startWorker(connectionString: string, log: (message: strin
     const retired = await retireOverdueVersions();
     const reminded = await sendSunsetReminders();
     if (retired || reminded) log(`[worker] retired ${retired} version(s), sent ${reminded} sunset reminder(s)`);
+    const pruned = await pruneOldDeliveries();
+    if (pruned) log(`[worker] deleted ${pruned} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days`);
   });
   await boss.createQueue(EMAIL_QUEUE, { name: EMAIL_QUEUE, ...EMAIL_QUEUE_OPTIONS });
   await boss.work<{ notificationId: string }>(EMAIL_QUEUE, { pollingIntervalSeconds: 1 }, async (jobs) => {

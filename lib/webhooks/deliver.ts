@@ -197,3 +197,14 @@ export async function deliverDueWebhooks(options: { now?: Date; concurrency?: nu
   }
   return outcomes;
 }
+
+/** Finished deliveries are kept this long for the team to look at, then deleted. */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+/** Deletes delivered and failed deliveries older than the retention period. Answers how many. */
+export async function pruneOldDeliveries(now = new Date()): Promise<number> {
+  const { count } = await db.webhookDelivery.deleteMany({
+    where: { status: { in: ["DELIVERED", "FAILED"] }, createdAt: { lt: new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000) } },
+  });
+  return count;
+}

@@ -11,7 +11,7 @@ import { retireOverdueVersions } from "@/lib/lifecycle/sunset";
 import { startWorker } from "@/lib/jobs/worker";
 import { closeEmailQueue } from "@/lib/notifications/notify";
 import { enqueueWebhookEvent, WEBHOOK_EVENTS, type WebhookEvent } from "@/lib/webhooks/events";
-import { deliverDueWebhooks, deliverWebhook, MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from "@/lib/webhooks/deliver";
+import { DELIVERY_RETENTION_DAYS, deliverDueWebhooks, deliverWebhook, MAX_ATTEMPTS, pruneOldDeliveries, RETRY_DELAYS_SECONDS } from "@/lib/webhooks/deliver";
 import { computeWebhookSignature, verifyWebhookSignature } from "@/lib/webhooks/signature";
 import { parseWebhookUrl } from "@/lib/webhooks/url-policy";
 import {
@@ -241,6 +241,18 @@ describe("delivery", () => {
       { action: "webhook.paused" },
       { action: "webhook.resumed" },
     ]);
+  });
+
+  it("deletes finished deliveries after the retention period, and keeps open ones", async () => {
+    const { webhook } = await acmeWebhook();
+    const old = new Date(Date.now() - (DELIVERY_RETENTION_DAYS + 1) * DAY);
+    const payload = { id: "evt_old", event: "version.published", occurredAt: old.toISOString(), data: {} };
+    for (const status of ["DELIVERED", "FAILED", "RETRYING"]) {
+      await db.webhookDelivery.create({ data: { webhookId: webhook.id, event: "version.published", payload, status, createdAt: old, nextAttemptAt: new Date(Date.now() + DAY) } });
+    }
+    await db.webhookDelivery.create({ data: { webhookId: webhook.id, event: "version.published", payload, status: "DELIVERED" } });
+    expect(await pruneOldDeliveries()).toBe(2);
+    expect((await db.webhookDelivery.findMany({ select: { status: true }, orderBy: { status: "asc" } })).map((d) => d.status)).toEqual(["DELIVERED", "RETRYING"]);
   });
 
   it("sends a ping to one webhook, whatever its events", async () => {
