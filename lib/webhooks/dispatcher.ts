@@ -29,6 +29,8 @@ export function startWebhookDispatcher(connectionString: string, options: { poll
   let again = false;
   let listener: pg.Client | null = null;
   let connecting = false;
+  // Retried at every poll; said once, not every few seconds.
+  let listenFailureLogged = false;
 
   const pass = async () => {
     do {
@@ -71,9 +73,13 @@ export function startWebhookDispatcher(connectionString: string, options: { poll
       await client.connect();
       await client.query(`LISTEN ${WEBHOOK_WAKE_CHANNEL}`);
       if (stopped) await client.end();
-      else listener = client;
+      else {
+        listener = client;
+        listenFailureLogged = false;
+      }
     } catch (error) {
-      log(`[worker] cannot listen for webhook wake-ups (${(error as Error).message}); polling every ${pollMs} ms`);
+      if (!listenFailureLogged) log(`[worker] cannot listen for webhook wake-ups (${(error as Error).message}); polling every ${pollMs} ms`);
+      listenFailureLogged = true;
       drop();
     } finally {
       connecting = false;
