@@ -4,9 +4,9 @@ import { db, type Tx } from "@/lib/db";
 import { AppError, conflict, forbidden, notFound, unauthenticated } from "@/lib/errors";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import { recordAudit } from "@/lib/audit/record";
-import { can, TEAM_ACTIONS, type TeamAction, type TeamContext } from "@/lib/authz/permissions";
+import { assertCanOnVisibleApi, can, type TeamContext } from "@/lib/authz/permissions";
 import { findVisibleApi } from "@/lib/catalog/api-details";
-import type { Actor, MaybeActor } from "@/lib/authz/actor";
+import type { MaybeActor } from "@/lib/authz/actor";
 import { lockApi, refreshCatalogVersion } from "@/lib/catalog/versions";
 import { notifyUsers, subscriberUserIds } from "@/lib/notifications/notify";
 import { enqueueVersionEvent } from "@/lib/webhooks/events";
@@ -35,10 +35,7 @@ export async function loadVersionForAction(actor: MaybeActor, slug: string, vers
   return { api, version: found, team, actor };
 }
 
-/** The actor may see the API (checked before): so a refusal here is a 403, not a 404. */
-function assertMay(actor: Actor, permission: TeamAction, team: TeamContext) {
-  if (!can(actor, permission, team)) throw forbidden(`Your role in the API's owner team does not allow this (needs ${TEAM_ACTIONS[permission]} or higher).`);
-}
+
 
 /** The submitter of the review in progress: the actor of the last move into IN_REVIEW. */
 async function submitterOf(client: Pick<Tx, "lifecycleEvent">, versionId: string) {
@@ -92,7 +89,7 @@ export async function applyTransition(actorOrNull: MaybeActor, slug: string, ver
   const input = transitionInput.parse(rawInput);
   const transition = TRANSITIONS[input.action];
   const { api, version, team, actor } = await loadVersionForAction(actorOrNull, slug, versionName);
-  assertMay(actor, transition.permission, team);
+  assertCanOnVisibleApi(actor, transition.permission, team);
   const now = new Date();
   const refusal = stateRefusal(input.action, { state: version.state, requireReview: api.team.requireReview, sunsetAt: version.sunsetAt, now });
   if (refusal) throw conflict(refusal, "illegal-transition");
