@@ -8,7 +8,12 @@
 //      ghes-3.19, lint it, diff it against ghes-3.18 (loaded the way a stored
 //      version is: JSON.parse of its stored document).
 //
-//   5. the end-to-end upload of api.github.com.json through POST
+//   5. rulesets: an imported Spectral-style ruleset (the style-guide test
+//      fixture, lib/specs/fixtures/rulesets/acme-api-style.yaml: 12 typical
+//      rules, some over the whole document) read, then evaluated on
+//      api.github.com.json: what it adds to the lint of an upload;
+//
+//   6. the end-to-end upload of api.github.com.json through POST
 //      /api/v1/apis/{slug}/versions of the production server (`next start`,
 //      needs a build in .next) on a throwaway database, with the catalog
 //      search sampled while it runs (BENCH_SKIP_REST=1 leaves it out,
@@ -34,6 +39,7 @@ import { hashSecret } from "@/lib/crypto";
 import { FIXTURE_FILES, FIXTURES_DIR, fetchFixtures } from "../scripts/fetch-fixtures";
 import { parseSpec } from "@/lib/specs/parse";
 import { lintSpec } from "@/lib/specs/lint";
+import { evaluateRulesets, parseRuleset } from "@/lib/specs/rulesets";
 // ---- diff step: lib/specs/diff.ts (diffSpecs(before, after)) ---------------
 import { diffSpecs } from "@/lib/specs/diff";
 import type { OpenApiDocument } from "@/lib/specs/operations";
@@ -103,6 +109,16 @@ const STEPS: Record<string, () => Promise<Timing[]>> = {
     await timed(timings, "  lint ghes-3.19", () => lintSpec(parsed, {}, { context: { visibility: "PUBLIC" } }), (r) => `${r.errors} errors, ${r.warnings} warnings`);
     await timed(timings, "  diff against ghes-3.18", () => diffSpecs(previous, parsed.document), (r) => `${r.breaking} breaking`);
     timings.push({ label: "whole check (parse + validate + lint + diff)", ms: performance.now() - started });
+    return timings;
+  },
+
+  // ---- rulesets step: lib/specs/rulesets.ts ---------------------------------
+  async rulesets() {
+    const timings: Timing[] = [];
+    const parsed = await parseSpec(fixture("api.github.com.json"));
+    const source = readFileSync(join(__dirname, "..", "lib", "specs", "fixtures", "rulesets", "acme-api-style.yaml"), "utf8");
+    const imported = await timed(timings, "read a ruleset (acme-api-style.yaml)", () => parseRuleset(source, { name: "acme" }), (result) => `${result.counts.accepted} rules, ${result.counts.mapped} mapped`);
+    await timed(timings, "  evaluate it on api.github.com.json", () => evaluateRulesets(parsed, [imported.definition]), (problems) => `${problems.length} findings (target: well under 2 s)`);
     return timings;
   },
 };

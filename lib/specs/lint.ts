@@ -6,10 +6,16 @@
 // Redocly walks the already parsed document: the text is not parsed again.
 // Nothing is fetched: the resolver refuses every non-local reference (parseSpec
 // has refused documents that have any, this is the second lock).
+//
+// Imported Spectral-style rulesets (lib/specs/rulesets.ts) that are enabled
+// add their findings to the same report, as `<ruleset>/<rule>`: their errors
+// block publishing like the built-in rules' errors. Their overrides of
+// spectral:oas rules change the built-in rules' severities while enabled.
 import { BaseResolver, createConfig, lintDocument, Source, type NormalizedProblem, type RawUniversalConfig } from "@redocly/openapi-core";
-import { locateInSource, type ParsedSpec } from "@/lib/specs/parse";
+import type { ParsedSpec } from "@/lib/specs/parse";
 import { PORTICO_PLUGIN_ID, porticoPlugin } from "@/lib/specs/portico-rules";
 import { effectiveSeverities, governanceRule, PORTICO_RULES, STRUCTURAL_RULES, type RuleSettings } from "@/lib/specs/rule-catalog";
+import { byPlace, findRulesetProblems, placeProblems, withBuiltinOverrides, type RulesetDefinition } from "@/lib/specs/rulesets-evaluate";
 
 export { PORTICO_RULES, STRUCTURAL_RULES, type GovernanceRule, type RuleSettings, type RuleSeverity } from "@/lib/specs/rule-catalog";
 
@@ -20,11 +26,16 @@ export interface LintProblem {
   ruleId: string;
   severity: "error" | "warn";
   message: string;
-  /** JSON pointer into `parsed.document` (for a converted Swagger 2.0 upload: into its OpenAPI 3 conversion). */
+  /**
+   * JSON pointer into `parsed.document` (for a converted Swagger 2.0 upload:
+   * into its OpenAPI 3 conversion, unless `inOriginal`).
+   */
   pointer: string;
-  /** 1-based, in the uploaded text; absent for converted documents. */
+  /** 1-based, in the uploaded text; absent for converted documents (unless `inOriginal`). */
   line?: number;
   column?: number;
+  /** A ruleset rule limited to oas2 found it in the Swagger 2.0 document as uploaded: the pointer is into that. */
+  inOriginal?: true;
 }
 
 export interface LintReport {
@@ -44,6 +55,15 @@ export interface LintOptions {
   };
   /** Shorthand for `context.visibility`. */
   visibility?: ApiVisibility;
+  /** Enabled imported rulesets, in the order they were imported (later ones win on overrides). */
+  rulesets?: RulesetDefinition[];
+}
+
+/** Everything the platform's governance settings say about linting an upload. */
+export interface GovernanceConfig {
+  /** Severity per built-in rule (lib/specs/rule-catalog.ts). */
+  rules: RuleSettings;
+  rulesets: RulesetDefinition[];
 }
 
 /** Redocly built-ins that Portico rules of the same name replace. */
@@ -79,7 +99,8 @@ function toJsonPointer(pointer: string): string {
 
 export async function lintSpec(parsed: ParsedSpec, settings: RuleSettings = {}, options: LintOptions = {}): Promise<LintReport> {
   const started = performance.now();
-  const config = await createConfig(redoclyConfig(settings, options));
+  const rulesets = options.rulesets ?? [];
+  const config = await createConfig(redoclyConfig(withBuiltinOverrides(settings, rulesets), options));
   const source = new Source("/portico-upload.json", parsed.converted ? "" : parsed.sourceText);
   const found = await lintDocument({
     document: { source, parsed: parsed.document },
@@ -89,21 +110,17 @@ export async function lintSpec(parsed: ParsedSpec, settings: RuleSettings = {}, 
 
   const problems: LintProblem[] = [];
   const seen = new Set<string>();
-  for (const problem of found) {
-    if (problem.ignored) continue;
-    const converted = toProblem(problem);
-    const key = `${converted.ruleId}\u0000${converted.pointer}\u0000${converted.message}`;
-    if (seen.has(key)) continue;
+  const add = (problem: LintProblem) => {
+    const key = `${problem.ruleId}\u0000${problem.inOriginal ? "original:" : ""}${problem.pointer}\u0000${problem.message}`;
+    if (seen.has(key)) return;
     seen.add(key);
-    problems.push(converted);
-  }
+    problems.push(problem);
+  };
+  for (const problem of found) if (!problem.ignored) add(toProblem(problem));
+  if (rulesets.length) for (const problem of findRulesetProblems(parsed, rulesets)) add(problem);
 
-  const places = locateInSource(
-    parsed,
-    problems.map((problem) => problem.pointer),
-  );
-  for (const problem of problems) Object.assign(problem, places.get(problem.pointer));
-  problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0) || a.pointer.localeCompare(b.pointer));
+  placeProblems(parsed, problems);
+  problems.sort(byPlace);
 
   const errors = problems.filter((problem) => problem.severity === "error").length;
   return { errors, warnings: problems.length - errors, problems, engine: LINT_ENGINE, durationMs: Math.round(performance.now() - started) };
