@@ -1,4 +1,5 @@
 import pg from "pg";
+import { utcTypes } from "./pg-types";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 
@@ -47,12 +48,6 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
-// Prisma stores timestamps as UTC "timestamp without time zone".
-const TIMESTAMP = 1114;
-const utcTypes = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-};
 
 /**
  * Runs a raw query straight on the pool. For hot read paths whose SQL is

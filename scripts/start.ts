@@ -13,6 +13,7 @@ import { bin, run } from "./run";
 const root = resolve(__dirname, "..");
 const dataDir = resolve(process.env.PORTICO_DATA_DIR ?? join(root, ".data"));
 const port = process.env.PORT ?? "3000";
+const gatewayPort = process.env.GATEWAY_PORT ?? "8080";
 const log = (message: string) => console.log(`[portico] ${message}`);
 
 /** A stable session secret: from NEXTAUTH_SECRET, else made once and kept in the data folder. */
@@ -43,6 +44,8 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_SECRET: sessionSecret(),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    // Where consumers call APIs (shown on the docs page) and where try-it sends requests.
+    GATEWAY_URL: process.env.GATEWAY_URL ?? `http://localhost:${gatewayPort}`,
   };
 
   const stop = async (code: number) => {
@@ -70,16 +73,25 @@ async function main() {
     if (signal !== "SIGTERM") log(`the job worker stopped (${signal ?? `exit ${code}`}): scheduled retirements and reminders wait until it runs again`);
   });
 
-  log(`serving on http://localhost:${port}`);
+  // The gateway (the data plane) on its own port. Without REDIS_URL it counts
+  // limits and caches per process, which is right for one machine.
+  const gateway = spawn(bin("tsx"), ["gateway/main.ts"], { cwd: root, env: { ...env, GATEWAY_PORT: gatewayPort }, stdio: "inherit" });
+  gateway.on("exit", (code, signal) => {
+    if (signal !== "SIGTERM") log(`the gateway stopped (${signal ?? `exit ${code}`}): consumer calls fail until it runs again`);
+  });
+
+  log(`serving on http://localhost:${port}; the gateway on http://localhost:${gatewayPort}`);
   const server = spawn(bin("next"), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       worker.kill("SIGTERM");
+      gateway.kill("SIGTERM");
       server.kill(signal);
     });
   }
   server.on("exit", (code) => {
     worker.kill("SIGTERM");
+    gateway.kill("SIGTERM");
     void stop(code ?? 0);
   });
 }

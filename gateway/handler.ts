@@ -1,0 +1,271 @@
+// One consumer request through the gateway:
+//   {gateway}/{api-slug}/{version-selector}/{path}
+// route → lifecycle → key → subscription → limits → cache → upstream, then
+// one usage row. Everything it decides comes from the in-memory config.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import type { Agent } from "undici";
+import { hashSecret } from "@/lib/crypto";
+import { hasValidChecksum } from "@/lib/keys/format";
+import { selectVersion } from "@/lib/versions/selector";
+import { verifyTryItToken, TRY_IT_HEADER } from "@/lib/gateway/try-it-token";
+import type { ConfigStore, GatewayApi, GatewayVersion } from "./config";
+import type { Limiter, LimitOutcome, PlanLimits } from "./limits";
+import { cacheKey, isCacheable, ttlFor, type ResponseCache } from "./cache";
+import type { UsageRecorder } from "./usage";
+import type { Metrics } from "./metrics";
+import { clientResponseHeaders, lifecycleHeaders, sendProblem, upstreamRequestHeaders } from "./http";
+import { BodyTooLarge, classifyUpstreamError, forward, limitBody } from "./proxy";
+
+export interface GatewayOptions {
+  id: string;
+  config: ConfigStore;
+  agent: Agent;
+  limiter: Limiter | null;
+  cache: ResponseCache | null;
+  usage: UsageRecorder | null;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  keylessLimits: PlanLimits;
+  tryItSecret: string | null;
+}
+
+const KEY_QUERY_PARAMETERS = ["key", "api_key", "apikey", "api-key", "access_token"];
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+interface Caller {
+  applicationId: string | null;
+  teamId: string | null;
+  /** What limits are counted against: the subscription, or the client address for keyless calls. */
+  subject: string;
+  limits: PlanLimits;
+  /** The incoming headers that carried a Portico credential: never forwarded. */
+  credentialHeaders: Set<string>;
+}
+
+type Refusal = { status: number; code: string; title: string; detail: string; headers?: Record<string, string> };
+
+function presentedKey(req: IncomingMessage): { key: string | null; headers: Set<string> } {
+  const headers = new Set<string>([TRY_IT_HEADER]);
+  const apiKeyHeader = req.headers["x-api-key"];
+  const authorization = req.headers.authorization;
+  const bearer = authorization && /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  let key: string | null = null;
+  if (typeof apiKeyHeader === "string" && apiKeyHeader) {
+    key = apiKeyHeader.trim();
+    headers.add("x-api-key");
+  }
+  // A Bearer that is a Portico key is ours; any other Authorization is the upstream's business.
+  if (bearer && bearer.startsWith("ptk_")) {
+    key ??= bearer;
+    headers.add("authorization");
+  }
+  return { key, headers };
+}
+
+/** Who is calling, or why not. */
+function authenticate(options: GatewayOptions, req: IncomingMessage, api: GatewayApi, clientAddress: string): Caller | Refusal {
+  const { key, headers } = presentedKey(req);
+  const tryIt = req.headers[TRY_IT_HEADER];
+  let applicationId: string | null = null;
+  if (typeof tryIt === "string" && options.tryItSecret) {
+    const token = verifyTryItToken(tryIt, options.tryItSecret);
+    if (!token || token.apiId !== api.id) return { status: 401, code: "invalid-try-it-token", title: "Unauthorized", detail: "The try-it session expired: reload the docs page." };
+    applicationId = token.applicationId;
+  } else if (key) {
+    const found = hasValidChecksum(key) ? options.config.keyByHash(hashSecret(key)) : undefined;
+    if (!found) return unauthorized("The API key is not valid: it is unknown or was revoked.");
+    if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) return unauthorized("The API key has expired.");
+    applicationId = found.applicationId;
+  } else if (api.keyless && api.visibility === "PUBLIC") {
+    return { applicationId: null, teamId: null, subject: `ip:${api.id}:${clientAddress}`, limits: options.keylessLimits, credentialHeaders: headers };
+  } else {
+    return unauthorized("This API needs an API key: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`.");
+  }
+  const application = options.config.application(applicationId);
+  if (!application || application.archived) return { status: 403, code: "application-archived", title: "Forbidden", detail: "The application of this key is archived." };
+  const subscription = options.config.subscription(application.id, api.id);
+  if (!subscription) {
+    return { status: 403, code: "not-subscribed", title: "Forbidden", detail: `This key's application has no active subscription to ${api.slug}. Request access in the Portico catalog.` };
+  }
+  const plan = options.config.plan(subscription.planId);
+  const limits = plan ? { rateLimitPerMinute: plan.rateLimitPerMinute, monthlyQuota: plan.monthlyQuota } : { rateLimitPerMinute: null, monthlyQuota: null };
+  return { applicationId: application.id, teamId: application.teamId, subject: subscription.id, limits, credentialHeaders: headers };
+}
+
+function unauthorized(detail: string): Refusal {
+  return { status: 401, code: "invalid-api-key", title: "Unauthorized", detail, headers: { "www-authenticate": 'Bearer realm="portico-gateway"' } };
+}
+
+function isRefusal(value: Caller | Refusal): value is Refusal {
+  return "status" in value;
+}
+
+function upstreamUrl(base: string, rest: string, query: string): string {
+  return `${base.replace(/\/+$/, "")}/${rest}${query}`;
+}
+
+export function createHandler(options: GatewayOptions) {
+  const { config, metrics } = options;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const incomingId = req.headers["x-request-id"];
+    const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const rawUrl = req.url ?? "/";
+    const queryStart = rawUrl.indexOf("?");
+    const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    const query = queryStart === -1 ? "" : rawUrl.slice(queryStart);
+    const [slug = "", selector = "", ...restSegments] = path.replace(/^\/+/, "").split("/");
+    const rest = restSegments.join("/");
+    let api: GatewayApi | undefined;
+    let version: GatewayVersion | null = null;
+    let caller: Caller | null = null;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let cacheResult: "HIT" | "MISS" | null = null;
+
+    const finish = (status: number) => {
+      const latencyMs = performance.now() - started;
+      const label = api?.slug ?? "unknown";
+      metrics.requests.inc({ api: label, status_class: `${Math.floor(status / 100)}xx` });
+      metrics.latency.observe({ api: label }, latencyMs / 1000);
+      if (api && options.usage) {
+        options.usage.record({
+          at: new Date(),
+          apiId: api.id,
+          versionId: version?.id ?? null,
+          applicationId: caller?.applicationId ?? null,
+          teamId: caller?.teamId ?? null,
+          method: req.method ?? "GET",
+          path: `/${rest}`.slice(0, 500),
+          status,
+          latencyMs,
+          bytesIn,
+          bytesOut,
+          cache: cacheResult,
+          requestId,
+          gateway: options.id,
+        });
+      }
+    };
+    const refuse = (refusal: Refusal, extra: Record<string, string> = {}) => finish(sendProblem(res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId }, { ...refusal.headers, ...extra }));
+
+    if (new URLSearchParams(query).size && KEY_QUERY_PARAMETERS.some((name) => new URLSearchParams(query).has(name))) {
+      // Refused before anything else: a key in a URL ends up in logs and browser history.
+      return refuse({ status: 400, code: "key-in-query", title: "Bad Request", detail: "API keys are never accepted in the query string. Send the key as `Authorization: Bearer <key>` or `X-API-Key: <key>`, and revoke the one you sent." });
+    }
+    api = config.apiBySlug(decodeURIComponent(slug));
+    if (!api || !selector) {
+      api = undefined;
+      return refuse({ status: 404, code: "not-found", title: "Not Found", detail: "No API at this path. Gateway paths are /{api}/{version or vN}/{path}." });
+    }
+    version = selectVersion(api.versions, decodeURIComponent(selector));
+    if (!version) return refuse({ status: 404, code: "version-not-found", title: "Not Found", detail: `${api.slug} has no released version "${selector}".` });
+    const successorPath = version.replacement ? `/${api.slug}/${version.replacement}/${rest}` : null;
+    const lifecycle = lifecycleHeaders({ state: version.state, deprecatedAt: version.deprecatedAt, sunsetAt: version.sunsetAt, successorPath });
+    if (version.state === "RETIRED") {
+      return refuse(
+        { status: 410, code: "version-retired", title: "Gone", detail: `${api.slug} ${version.version} is retired.${version.replacement ? ` Use ${version.replacement} instead.` : ""}` },
+        lifecycle,
+      );
+    }
+    if (!version.upstreamUrl) return refuse({ status: 502, code: "no-upstream", title: "Bad Gateway", detail: `${api.slug} ${version.version} has no upstream URL configured.` });
+
+    const authenticated = authenticate(options, req, api, req.socket.remoteAddress ?? "unknown");
+    if (isRefusal(authenticated)) return refuse(authenticated, lifecycle);
+    caller = authenticated;
+
+    let limitOutcome: LimitOutcome | null = null;
+    if (options.limiter) {
+      limitOutcome = await options.limiter.consume(caller.subject, caller.limits);
+      if (!limitOutcome.allowed) {
+        metrics.limited.inc({ window: limitOutcome.exceeded ?? "minute" });
+        return refuse(
+          { status: 429, code: "rate-limited", title: "Too Many Requests", detail: limitOutcome.exceeded === "month" ? "The monthly quota of this plan is used up." : "Too many requests for this plan: slow down." },
+          { ...lifecycle, ...limitOutcome.headers, "retry-after": String(limitOutcome.retryAfterSeconds ?? 60) },
+        );
+      }
+    }
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > options.maxBodyBytes) {
+      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, lifecycle);
+    }
+
+    const method = req.method ?? "GET";
+    const extraHeaders: Record<string, string> = { ...lifecycle, ...(limitOutcome?.headers ?? {}) };
+    const requestNoStore = /no-store/i.test(String(req.headers["cache-control"] ?? ""));
+    const cacheable = options.cache && api.cacheEnabled && (method === "GET" || method === "HEAD") && !requestNoStore;
+    const key = cacheable
+      ? cacheKey({ versionId: version.id, consumer: caller.applicationId ?? "anonymous", method, pathAndQuery: `/${rest}${query}`, accept: req.headers.accept ?? null, acceptEncoding: req.headers["accept-encoding"] ?? null })
+      : null;
+    if (key && options.cache) {
+      const hit = await options.cache.get(key);
+      metrics.cache.inc({ result: hit ? "hit" : "miss" });
+      if (hit) {
+        cacheResult = "HIT";
+        const age = Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000));
+        res.writeHead(hit.status, [...hit.headers.flat(), ...Object.entries({ ...extraHeaders, "x-cache": "HIT", age: String(age) }).flat()]);
+        bytesOut = hit.body.length;
+        res.end(method === "HEAD" ? undefined : hit.body);
+        return finish(hit.status);
+      }
+      cacheResult = "MISS";
+    }
+
+    const headers = upstreamRequestHeaders(req.headers, caller.credentialHeaders);
+    const forwardedFor = req.headers["x-forwarded-for"];
+    headers["x-forwarded-for"] = `${forwardedFor ? `${forwardedFor}, ` : ""}${req.socket.remoteAddress ?? ""}`;
+    headers["x-forwarded-proto"] = "http";
+    if (req.headers.host) headers["x-forwarded-host"] = req.headers.host;
+    headers["x-request-id"] = requestId;
+    if (caller.applicationId) headers["x-portico-application-id"] = caller.applicationId;
+    if (caller.teamId) headers["x-portico-team-id"] = caller.teamId;
+    headers["x-portico-api"] = api.slug;
+    headers["x-portico-version"] = version.version;
+
+    const hasBody = method !== "GET" && method !== "HEAD" && (declared > 0 || req.headers["transfer-encoding"] !== undefined);
+    const body = hasBody ? limitBody(req, options.maxBodyBytes, (seen) => (bytesIn = seen)) : null;
+    let upstream: Awaited<ReturnType<typeof forward>>;
+    try {
+      upstream = await forward(options.agent, upstreamUrl(version.upstreamUrl, rest, query), { method, headers, body });
+    } catch (error) {
+      if (error instanceof BodyTooLarge || (error as { cause?: unknown }).cause instanceof BodyTooLarge) {
+        return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, extraHeaders);
+      }
+      const kind = classifyUpstreamError(error);
+      metrics.upstreamErrors.inc({ kind });
+      return refuse(
+        kind === "timeout"
+          ? { status: 504, code: "upstream-timeout", title: "Gateway Timeout", detail: `${api.slug} did not answer in time.` }
+          : { status: 502, code: "upstream-unavailable", title: "Bad Gateway", detail: `${api.slug} could not be reached (${kind === "refused" ? "connection refused" : kind === "reset" ? "connection reset" : "upstream error"}).` },
+        extraHeaders,
+      );
+    }
+
+    const responseHeaders = clientResponseHeaders(upstream.headers);
+    // Judged on what went upstream: the consumer's key is gone by then, an upstream credential is not.
+    const store = key && options.cache && isCacheable({ method, headers }, { status: upstream.statusCode, headers: upstream.headers });
+    const outgoing = { ...responseHeaders, ...extraHeaders, ...(cacheResult ? { "x-cache": cacheResult } : {}) };
+    res.writeHead(upstream.statusCode, outgoing);
+    const chunks: Buffer[] = [];
+    upstream.body.on("data", (chunk: Buffer) => {
+      bytesOut += chunk.length;
+      if (store) chunks.push(chunk);
+    });
+    try {
+      await pipeline(upstream.body, res);
+    } catch (error) {
+      // The client went away or the upstream broke mid-body: nothing more to send.
+      metrics.upstreamErrors.inc({ kind: res.writableFinished ? "other" : classifyUpstreamError(error) });
+      res.destroy();
+      return finish(upstream.statusCode);
+    }
+    if (store && key && options.cache) {
+      void options.cache.set(key, { status: upstream.statusCode, headers: Object.entries(responseHeaders).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x) => [n, x] as [string, string]) : [[n, v] as [string, string]])), body: Buffer.concat(chunks), storedAt: Date.now() }, ttlFor(api.cacheTtlSeconds, upstream.headers));
+    }
+    return finish(upstream.statusCode);
+  };
+}

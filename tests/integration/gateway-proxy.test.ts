@@ -1,0 +1,195 @@
+// The gateway as a consumer meets it: routing, keys, lifecycle headers,
+// proxying (headers, bodies, redirects, failures), usage rows; against real
+// gateway processes, real upstreams, PostgreSQL and Redis.
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, revokeKey } from "@/lib/keys/keys";
+import { applySubscriptionAction } from "@/lib/subscriptions/decisions";
+import { db } from "./helpers";
+import { makeWorld, spawnGateway, startUpstream, within, type GatewayProcess, type Upstream, type World } from "./gateway-fixtures";
+
+let upstream: Upstream;
+let world: World;
+let gateway: GatewayProcess;
+
+beforeAll(async () => {
+  upstream = await startUpstream((req, res, body) => {
+    if (req.url?.startsWith("/redirect")) {
+      res.writeHead(302, { location: "https://elsewhere.example/next" });
+      return res.end();
+    }
+    if (req.url?.startsWith("/slow")) {
+      setTimeout(() => res.writeHead(200).end("late"), 3_000);
+      return;
+    }
+    if (req.url?.startsWith("/reset")) return req.socket.destroy();
+    res.writeHead(201, { "content-type": "application/json", connection: "x-upstream-hop", "x-upstream-hop": "1", "x-upstream": "yes" });
+    res.end(JSON.stringify({ method: req.method, url: req.url, bytes: body.length }));
+  });
+  world = await makeWorld(upstream.url);
+  gateway = await spawnGateway({ GATEWAY_UPSTREAM_TIMEOUT_MS: "1000", GATEWAY_MAX_BODY_BYTES: "1000", GATEWAY_USAGE_FLUSH_MS: "200" });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.close();
+});
+
+const call = (path: string, init: RequestInit & { key?: string | null } = {}) => {
+  const headers = new Headers(init.headers);
+  if (init.key !== null) headers.set("authorization", `Bearer ${init.key ?? world.key}`);
+  return fetch(`${gateway.url}/${world.slug}${path}`, { ...init, headers, redirect: "manual" });
+};
+
+describe("routing and proxying", () => {
+  it("forwards method, path, query and body; the upstream sees the consumer, never the key", async () => {
+    // node:http, as fetch will not send a Connection header.
+    const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const body = JSON.stringify({ hello: "world" });
+      const req = httpRequest(`${gateway.url}/${world.slug}/2.1.0/orders/42?expand=items`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-request-id": "req-123", connection: "keep-alive, x-secret-hop", "x-secret-hop": "drop me" },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(response.status).toBe(201);
+    expect(JSON.parse(response.body)).toEqual({ method: "POST", url: "/orders/42?expand=items", bytes: 17 });
+    expect(response.headers["x-request-id"]).toBe("req-123");
+    expect(response.headers["x-upstream"]).toBe("yes");
+    expect(response.headers["x-upstream-hop"]).toBeUndefined();
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.headers["x-request-id"]).toBe("req-123");
+    expect(seen.headers["x-portico-application-id"]).toBe(world.applicationId);
+    expect(seen.headers["x-portico-team-id"]).toBe(world.consumer.team.id);
+    expect(seen.headers.authorization).toBeUndefined();
+    expect(seen.headers["x-secret-hop"]).toBeUndefined();
+    expect(JSON.stringify(seen.headers)).not.toContain(world.key);
+  });
+
+  it("X-API-Key works too and is removed; another Authorization header is the upstream's and passes", async () => {
+    const response = await call("/v2/things", { key: null, headers: { "x-api-key": world.key } });
+    expect(response.status).toBe(201);
+    expect(upstream.seen.at(-1)!.headers["x-api-key"]).toBeUndefined();
+    await call("/v2/things", { key: null, headers: { "x-api-key": world.key, authorization: "Basic dXNlcjpwYXNz" } });
+    expect(upstream.seen.at(-1)!.headers.authorization).toBe("Basic dXNlcjpwYXNz");
+  });
+
+  it("generates a request id when none is sent", async () => {
+    const response = await call("/v2/anything");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(upstream.seen.at(-1)!.headers["x-request-id"]).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("passes redirects back unfollowed", async () => {
+    const response = await call("/v2/redirect");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://elsewhere.example/next");
+  });
+
+  it("answers 504 for an upstream timeout and 502 for a reset or a refused connection, as problem+json", async () => {
+    const slow = await call("/v2/slow");
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get("content-type")).toBe("application/problem+json");
+    expect((await slow.json()).type).toBe("https://portico.dev/problems/upstream-timeout");
+    const reset = await call("/v2/reset");
+    expect(reset.status).toBe(502);
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: `http://127.0.0.1:${port}` } });
+    await within(1_000, async () => (await call("/2.0.0/x")).status === 502);
+    await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: upstream.url } });
+  });
+
+  it("refuses bodies over the limit with 413, declared or streamed", async () => {
+    expect((await call("/v2/upload", { method: "POST", body: "x".repeat(1_001) })).status).toBe(413);
+    const streamed = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i += 1) controller.enqueue(new TextEncoder().encode("y".repeat(400)));
+        controller.close();
+      },
+    });
+    const before = upstream.seen.length;
+    const response = await call("/v2/upload", { method: "POST", body: streamed, duplex: "half" } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(upstream.seen.length - before).toBeLessThanOrEqual(1);
+  });
+
+  it("unknown APIs and versions are 404; drafts are not routable", async () => {
+    expect((await fetch(`${gateway.url}/no-such-api/v1/x`, { headers: { authorization: `Bearer ${world.key}` } })).status).toBe(404);
+    expect((await call("/9.9.9/x")).status).toBe(404);
+    expect((await call("/v3/x")).status).toBe(404);
+  });
+});
+
+describe("keys", () => {
+  it("refuses a missing, invented or mistyped key with 401 and a key in the query string with 400", async () => {
+    expect((await call("/v2/x", { key: null })).status).toBe(401);
+    expect((await call("/v2/x", { key: "ptk_notarealkeyatall" })).status).toBe(401);
+    expect((await call(`/v2/x?api_key=${world.key}`)).status).toBe(400);
+    const inQuery = await call(`/v2/x?key=${world.key}`, { key: null });
+    expect(inQuery.status).toBe(400);
+    expect((await inQuery.json()).detail).toContain("never accepted in the query string");
+  });
+});
+
+describe("lifecycle at the edge", () => {
+  it("a deprecated version answers normally with Deprecation, Sunset and a successor Link", async () => {
+    const response = await call("/1.5.0/orders");
+    expect(response.status).toBe(201);
+    const version = await db.apiVersion.findUniqueOrThrow({ where: { id: world.versionIds["1.5.0"] } });
+    expect(response.headers.get("deprecation")).toBe(`@${Math.floor(version.deprecatedAt!.getTime() / 1000)}`);
+    expect(response.headers.get("sunset")).toBe(version.sunsetAt!.toUTCString());
+    expect(response.headers.get("link")).toBe(`</${world.slug}/2.1.0/orders>; rel="successor-version"`);
+  });
+
+  it("a retired version answers 410 Gone pointing at its replacement; a published one has no lifecycle headers", async () => {
+    const gone = await call("/1.0.0/orders");
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get("link")).toBe(`</${world.slug}/2.1.0/orders>; rel="successor-version"`);
+    expect((await gone.json()).detail).toContain("Use 2.1.0 instead");
+    const current = await call("/2.1.0/orders");
+    expect(current.headers.get("deprecation")).toBeNull();
+    expect(current.headers.get("sunset")).toBeNull();
+  });
+});
+
+describe("config changes reach the gateway within a second", () => {
+  it("a revoked subscription, then a revoked key, are refused", async () => {
+    const { secret } = await createKey(world.consumer.members.DEVELOPER.actor, world.applicationId, { name: "second" });
+    // A new key is known to the gateway as fast as a revoked one is forgotten.
+    await within(1_000, async () => (await call("/v2/x", { key: secret })).status === 201);
+    const keyRow = await db.apiKey.findFirstOrThrow({ where: { applicationId: world.applicationId, name: "second" } });
+    const revokedAt = Date.now();
+    await revokeKey(world.consumer.members.DEVELOPER.actor, world.applicationId, keyRow.id);
+    await within(1_000, async () => (await call("/v2/x", { key: secret })).status === 401);
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    expect((await call("/v2/x")).status).toBe(201);
+
+    await applySubscriptionAction(world.provider.members.OWNER.actor, world.subscriptionId, { action: "revoke", reason: "Tests" });
+    await within(1_000, async () => (await call("/v2/x")).status === 403);
+  });
+});
+
+describe("usage", () => {
+  it("records each request in batches, without the key or the Authorization header anywhere", async () => {
+    await within(3_000, async () => (await db.usageEvent.count({ where: { apiId: world.apiId } })) >= 10);
+    const rows = await db.usageEvent.findMany({ where: { apiId: world.apiId } });
+    expect(rows.some((row) => row.status === 410 && row.versionId === world.versionIds["1.0.0"])).toBe(true);
+    expect(rows.some((row) => row.applicationId === world.applicationId && row.teamId === world.consumer.team.id && row.status === 201)).toBe(true);
+    const everything = JSON.stringify(rows, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+    expect(everything).not.toContain(world.key);
+    expect(everything).not.toContain("ptk_");
+    expect(everything.toLowerCase()).not.toContain("bearer");
+    expect(gateway.output()).not.toContain(world.key);
+  });
+});
