@@ -19,8 +19,10 @@ export interface Transition {
 
 export const TRANSITIONS: Record<LifecycleAction, Transition> = {
   submit: { from: ["DRAFT"], to: "IN_REVIEW", permission: "version.upload", review: "required", label: "Submit for review" },
-  approve: { from: ["IN_REVIEW"], to: "PUBLISHED", permission: "version.publish", review: "required", label: "Approve and publish" },
-  reject: { from: ["IN_REVIEW"], to: "DRAFT", permission: "version.publish", review: "required", label: "Send back" },
+  // A review in progress can be finished even if the team has since turned
+  // its review policy off: otherwise the version would be stuck IN_REVIEW.
+  approve: { from: ["IN_REVIEW"], to: "PUBLISHED", permission: "version.publish", review: "any", label: "Approve and publish" },
+  reject: { from: ["IN_REVIEW"], to: "DRAFT", permission: "version.publish", review: "any", label: "Send back" },
   publish: { from: ["DRAFT"], to: "PUBLISHED", permission: "version.publish", review: "off", label: "Publish" },
   deprecate: { from: ["PUBLISHED"], to: "DEPRECATED", permission: "version.deprecate", review: "any", label: "Deprecate" },
   undeprecate: { from: ["DEPRECATED"], to: "PUBLISHED", permission: "version.deprecate", review: "any", label: "Undeprecate" },

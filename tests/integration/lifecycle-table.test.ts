@@ -94,7 +94,8 @@ function legal(from: FromState, action: Action, review: boolean): boolean {
       return from === "DRAFT" && review;
     case "approve":
     case "reject":
-      return from === "IN_REVIEW" && review;
+      // Reviews already under way are finished even after the policy is turned off.
+      return from === "IN_REVIEW";
     case "publish":
       return from === "DRAFT" && !review;
     case "deprecate":
