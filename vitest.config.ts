@@ -37,6 +37,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        resolve,
+        test: {
+          name: "gateway",
+          // The gateway's modules and processes against a real Redis (and the
+          // redis-server children the outage tests start); no database setup.
+          include: ["tests/gateway/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,375 @@
+import type { Redis } from "ioredis";
+import { withDeadline } from "./redis";
+
+/*
+ * Plan limits: requests per minute and per calendar month (UTC), per subject.
+ *
+ * Algorithm: two fixed windows, counted by one Lua script in one round trip.
+ * - The minute window starts at the subject's first counted request and lasts
+ *   60 s (the key's TTL, kept by Redis, so every gateway agrees on it whatever
+ *   its clock). Windows of different subjects are not aligned to the clock
+ *   minute, so consumers do not all reset, and retry, at the same second.
+ *   Known cost of fixed windows: a subject can get up to 2N requests through
+ *   within a 60 s span that straddles two windows.
+ * - The month window is the calendar month in UTC, one key per month.
+ * - The script reads both counters and increments them only when both allow
+ *   the request, so a request refused by one window uses nothing of the
+ *   other, and a refused request never pushes the reset further away.
+ * - It runs atomically in Redis, so any number of gateways share one count.
+ *
+ * When Redis is unreachable (not connected, an error, or no answer within
+ * `timeoutMs`), the request is counted at once by an in-process limiter with
+ * the same windows and `degraded` turns true; a probe every `probeIntervalMs`
+ * (and on every reconnect) moves counting back to Redis when it answers.
+ * Every Redis answer is also remembered in process, so during an outage a
+ * subject continues from the last count this process saw instead of from 0:
+ * a consumer that had used up its month does not get a fresh one.
+ *
+ * Trade-off, accepted: during an outage each gateway counts alone, so N
+ * gateways together let through up to N times the remaining allowance, and
+ * what they counted is not merged back into Redis when it returns (a
+ * restarted, empty Redis also starts the month from 0). The alternative,
+ * refusing traffic while Redis is down, would turn a cache outage into an API
+ * outage.
+ */
+
+export interface PlanLimits {
+  rateLimitPerMinute: number | null;
+  monthlyQuota: bigint | null;
+}
+
+export interface LimitOutcome {
+  allowed: boolean;
+  headers: Record<string, string>;
+  retryAfterSeconds?: number;
+  exceeded?: "minute" | "month";
+}
+
+export interface Limiter {
+  /** Counts one request for `subject` (a subscription id, or "ip:<addr>" for keyless APIs) against its plan. */
+  consume(subject: string, limits: PlanLimits, now?: Date): Promise<LimitOutcome>;
+  /** True while Redis is unreachable and the per-process in-memory limiter is in use. */
+  readonly degraded: boolean;
+  /** Where requests are counted right now: "memory" also when no Redis is configured (a single-process setup, not a failure). */
+  readonly store: "redis" | "memory";
+  close(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  redis: Redis | null;
+  prefix?: string;
+  onDegradedChange?: (degraded: boolean) => void;
+  /** How long a Redis answer may take before the request is counted in memory. */
+  timeoutMs?: number;
+  /** How often to try Redis again while degraded. */
+  probeIntervalMs?: number;
+  /** Bound on subjects remembered in process (keyless APIs key by client address, which a caller can vary). */
+  maxMemoryEntries?: number;
+}
+
+const MINUTE_MS = 60_000;
+const MINUTE_WINDOW_S = 60;
+// The draft's window is a number of seconds; a calendar month has none fixed,
+// so the policy advertises 30 days and `t` carries the real reset.
+const MONTH_WINDOW_S = 2_592_000;
+// Old month keys outlive their month a little: gateways whose clocks run
+// slightly behind may still count into it.
+const MONTH_KEY_GRACE_MS = 3_600_000;
+// Largest Integer a structured field may carry (RFC 9651 §3.3.1).
+const SF_INTEGER_MAX = 999_999_999_999_999;
+
+const LIMIT_SCRIPT = `
+local minuteLimit = tonumber(ARGV[1])
+local monthLimit = tonumber(ARGV[3])
+local minuteCount, minuteTtl, monthCount = 0, -2, 0
+if minuteLimit >= 0 then
+  minuteCount = tonumber(redis.call('GET', KEYS[1]) or 0)
+  minuteTtl = redis.call('PTTL', KEYS[1])
+end
+if monthLimit >= 0 then
+  monthCount = tonumber(redis.call('GET', KEYS[2]) or 0)
+end
+if (minuteLimit >= 0 and minuteCount >= minuteLimit) or (monthLimit >= 0 and monthCount >= monthLimit) then
+  return {0, minuteCount, minuteTtl, monthCount}
+end
+if minuteLimit >= 0 then
+  minuteCount = redis.call('INCR', KEYS[1])
+  if minuteTtl < 0 then
+    minuteTtl = tonumber(ARGV[2])
+    redis.call('PEXPIRE', KEYS[1], minuteTtl)
+  end
+end
+if monthLimit >= 0 then
+  monthCount = redis.call('INCR', KEYS[2])
+  if monthCount == 1 then
+    redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  end
+end
+return {1, minuteCount, minuteTtl, monthCount}
+`;
+
+const SCRIPT_NAME = "porticoPlanLimit";
+type ScriptReply = [allowed: number, minuteCount: number, minuteTtlMs: number, monthCount: number];
+type LimitScript = (
+  minuteKey: string,
+  monthKey: string,
+  minuteLimit: string,
+  minuteWindowMs: number,
+  monthLimit: string,
+  monthKeyTtlMs: number,
+) => Promise<ScriptReply>;
+
+interface MonthWindow {
+  /** year * 12 + month: compared, never shown. */
+  index: number;
+  tag: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+function monthOf(nowMs: number): MonthWindow {
+  const d = new Date(nowMs);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth();
+  return {
+    index: year * 12 + month,
+    tag: `${year}${String(month + 1).padStart(2, "0")}`,
+    startsAt: Date.UTC(year, month, 1),
+    endsAt: Date.UTC(year, month + 1, 1),
+  };
+}
+
+/** What this process knows of a subject's counts: Redis's last answer, or its own counting while degraded. */
+interface Counts {
+  minuteCount: number;
+  /** 0 while no minute window is open. */
+  minuteResetAt: number;
+  monthCount: number;
+  month: number;
+}
+
+function sfInteger(n: number | bigint): string {
+  if (typeof n === "bigint") return n > BigInt(SF_INTEGER_MAX) ? String(SF_INTEGER_MAX) : n < BigInt(0) ? "0" : n.toString();
+  return String(Math.min(Math.max(0, Math.floor(n)), SF_INTEGER_MAX));
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.ceil(ms / 1000));
+}
+
+/**
+ * The outcome and its headers. `minuteResetMs` is the time left in the open
+ * minute window (a full minute when none is open), `monthResetMs` the time to
+ * the start of next month.
+ */
+export function limitOutcome(
+  limits: PlanLimits,
+  allowed: boolean,
+  minuteCount: number,
+  minuteResetMs: number,
+  monthCount: number,
+  monthResetMs: number,
+): LimitOutcome {
+  const { rateLimitPerMinute: perMinute, monthlyQuota: quota } = limits;
+  const policies: string[] = [];
+  // The draft asks for the window with the lowest remaining value; between
+  // equals, the later reset, which is the one a refused client must wait for.
+  let name = "";
+  let remaining = Infinity;
+  let reset = 0;
+  let monthExhausted = false;
+  if (perMinute !== null) {
+    policies.push(`"minute";q=${sfInteger(perMinute)};w=${MINUTE_WINDOW_S}`);
+    name = "minute";
+    remaining = Math.max(0, perMinute - minuteCount);
+    reset = seconds(minuteResetMs);
+  }
+  if (quota !== null) {
+    policies.push(`"month";q=${sfInteger(quota)};w=${MONTH_WINDOW_S}`);
+    const r = Math.max(0, Number(quota) - monthCount);
+    monthExhausted = r === 0;
+    const t = seconds(monthResetMs);
+    if (r < remaining || (r === remaining && t > reset)) {
+      name = "month";
+      remaining = r;
+      reset = t;
+    }
+  }
+  if (policies.length === 0) return { allowed: true, headers: {} };
+  const out: LimitOutcome = { allowed, headers: {} };
+  if (!allowed) {
+    // Retry-After and the reset of the reported window name the same instant.
+    reset = Math.max(1, reset);
+    out.retryAfterSeconds = reset;
+    out.exceeded = monthExhausted ? "month" : "minute";
+  }
+  out.headers["RateLimit-Policy"] = policies.join(", ");
+  out.headers["RateLimit"] = `"${name}";r=${sfInteger(remaining)};t=${reset}`;
+  return out;
+}
+
+export function createLimiter(options: LimiterOptions): Limiter {
+  const redis = options.redis;
+  const prefix = options.prefix ?? "portico:";
+  const timeoutMs = options.timeoutMs ?? 50;
+  const probeIntervalMs = options.probeIntervalMs ?? 250;
+  const maxEntries = options.maxMemoryEntries ?? 100_000;
+
+  const counts = new Map<string, Counts>();
+  let degraded = false;
+  let closed = false;
+  let probing = false;
+  let probeTimer: NodeJS.Timeout | null = null;
+  let month = monthOf(Date.now());
+
+  let runScript: LimitScript | null = null;
+  if (redis) {
+    redis.defineCommand(SCRIPT_NAME, { numberOfKeys: 2, lua: LIMIT_SCRIPT });
+    const bound = (redis as unknown as Record<string, LimitScript>)[SCRIPT_NAME];
+    runScript = bound.bind(redis);
+  }
+
+  function monthAt(nowMs: number): MonthWindow {
+    if (nowMs < month.startsAt || nowMs >= month.endsAt) month = monthOf(nowMs);
+    return month;
+  }
+
+  function countsOf(subject: string, monthIndex: number): Counts {
+    let c = counts.get(subject);
+    if (!c) {
+      // Oldest first: a subject dropped here only loses its in-process count.
+      if (counts.size >= maxEntries) counts.delete(counts.keys().next().value as string);
+      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex };
+      counts.set(subject, c);
+    }
+    return c;
+  }
+
+  function setDegraded(value: boolean) {
+    if (degraded === value || closed) return;
+    degraded = value;
+    if (value) startProbe();
+    else stopProbe();
+    try {
+      options.onDegradedChange?.(value);
+    } catch {
+      // A failing listener must not fail the request that noticed the change.
+    }
+  }
+
+  function startProbe() {
+    if (probeTimer || !redis) return;
+    probeTimer = setInterval(() => void probe(), probeIntervalMs);
+    probeTimer.unref();
+  }
+
+  function stopProbe() {
+    if (probeTimer) clearInterval(probeTimer);
+    probeTimer = null;
+  }
+
+  // The probe runs the real script (on a key of its own) rather than a PING,
+  // so a Redis that answers but refuses writes (OOM, a read-only replica
+  // after failover) does not count as back.
+  async function probe() {
+    if (probing || closed || !degraded || !redis || !runScript || redis.status !== "ready") return;
+    probing = true;
+    try {
+      await withDeadline(runScript(`${prefix}rl:{probe}:m`, `${prefix}rl:{probe}:mo`, "2147483647", MINUTE_MS, "-1", 0), timeoutMs);
+      setDegraded(false);
+    } catch {
+      // Still unreachable: the next tick tries again.
+    } finally {
+      probing = false;
+    }
+  }
+
+  const onReady = () => void probe();
+  redis?.on("ready", onReady);
+
+  const sweepTimer = setInterval(() => {
+    const now = Date.now();
+    const current = monthAt(now).index;
+    for (const [subject, c] of counts) {
+      if (c.minuteResetAt <= now && (c.month !== current || c.monthCount === 0)) counts.delete(subject);
+    }
+  }, MINUTE_MS);
+  sweepTimer.unref();
+
+  function consumeInMemory(subject: string, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome {
+    const c = countsOf(subject, m.index);
+    if (c.minuteResetAt !== 0 && c.minuteResetAt <= nowMs) {
+      c.minuteCount = 0;
+      c.minuteResetAt = 0;
+    }
+    if (c.month !== m.index) {
+      c.monthCount = 0;
+      c.month = m.index;
+    }
+    const perMinute = limits.rateLimitPerMinute;
+    const quota = limits.monthlyQuota;
+    const allowed = (perMinute === null || c.minuteCount < perMinute) && (quota === null || c.monthCount < Number(quota));
+    if (allowed) {
+      if (perMinute !== null) {
+        c.minuteCount += 1;
+        if (c.minuteResetAt === 0) c.minuteResetAt = nowMs + MINUTE_MS;
+      }
+      if (quota !== null) c.monthCount += 1;
+    }
+    const minuteResetMs = c.minuteResetAt === 0 ? MINUTE_MS : c.minuteResetAt - nowMs;
+    return limitOutcome(limits, allowed, c.minuteCount, minuteResetMs, c.monthCount, m.endsAt - nowMs);
+  }
+
+  async function consume(subject: string, limits: PlanLimits, now: Date = new Date()): Promise<LimitOutcome> {
+    const perMinute = limits.rateLimitPerMinute;
+    const quota = limits.monthlyQuota;
+    if (perMinute === null && quota === null) return { allowed: true, headers: {} };
+    const nowMs = now.getTime();
+    const m = monthAt(nowMs);
+    if (!redis || !runScript || degraded || closed) return consumeInMemory(subject, limits, nowMs, m);
+    if (redis.status !== "ready") {
+      setDegraded(true);
+      return consumeInMemory(subject, limits, nowMs, m);
+    }
+    let reply: ScriptReply;
+    try {
+      reply = await withDeadline(
+        runScript(
+          `${prefix}rl:{${subject}}:m`,
+          `${prefix}rl:{${subject}}:mo:${m.tag}`,
+          perMinute === null ? "-1" : String(perMinute),
+          MINUTE_MS,
+          quota === null ? "-1" : quota.toString(),
+          m.endsAt - nowMs + MONTH_KEY_GRACE_MS,
+        ),
+        timeoutMs,
+      );
+    } catch {
+      setDegraded(true);
+      return consumeInMemory(subject, limits, nowMs, m);
+    }
+    const [allowed, minuteCount, minuteTtlMs, monthCount] = reply;
+    const c = countsOf(subject, m.index);
+    c.minuteCount = minuteCount;
+    c.minuteResetAt = minuteTtlMs > 0 ? nowMs + minuteTtlMs : 0;
+    c.monthCount = monthCount;
+    c.month = m.index;
+    return limitOutcome(limits, allowed === 1, minuteCount, minuteTtlMs > 0 ? minuteTtlMs : MINUTE_MS, monthCount, m.endsAt - nowMs);
+  }
+
+  return {
+    consume,
+    get degraded() {
+      return degraded;
+    },
+    get store() {
+      return redis && !degraded && !closed ? "redis" : "memory";
+    },
+    async close() {
+      closed = true;
+      stopProbe();
+      clearInterval(sweepTimer);
+      redis?.off("ready", onReady);
+    },
+  };
+}

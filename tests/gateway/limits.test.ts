@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLimiter, type Limiter, type PlanLimits } from "@/gateway/limits";
+import { createRedis, type Redis } from "@/gateway/redis";
+
+// The machine's shared Redis; every key of this file lives under its own prefix.
+const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `portico-test:${randomUUID()}:`;
+const log = () => {};
+
+let redisA: Redis;
+let redisB: Redis;
+let limiterA: Limiter;
+let limiterB: Limiter;
+
+async function ready(redis: Redis) {
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+}
+
+beforeAll(async () => {
+  // Two connections, as two gateway processes would have.
+  redisA = createRedis(REDIS_URL, log)!;
+  redisB = createRedis(REDIS_URL, log)!;
+  await Promise.all([ready(redisA), ready(redisB)]);
+  limiterA = createLimiter({ redis: redisA, prefix });
+  limiterB = createLimiter({ redis: redisB, prefix });
+});
+
+afterAll(async () => {
+  await limiterA?.close();
+  await limiterB?.close();
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redisA.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== "0");
+  if (keys.length) await redisA.del(...keys);
+  await redisA?.quit();
+  await redisB?.quit();
+});
+
+const perMinute = (n: number): PlanLimits => ({ rateLimitPerMinute: n, monthlyQuota: null });
+
+describe("limits counted in Redis", () => {
+  it("lets exactly N of many concurrent requests through, across two limiters on two connections", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? limiterA : limiterB).consume(subject, perMinute(10))),
+    );
+    expect(outcomes.filter((o) => o.allowed)).toHaveLength(10);
+    expect(outcomes.filter((o) => !o.allowed)).toHaveLength(90);
+    expect(limiterA.degraded || limiterB.degraded).toBe(false);
+    expect(limiterA.store).toBe("redis");
+    // Both limiters counted the same keys: the count is in Redis, not in either process.
+    expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(10);
+  });
+
+  it("keeps subjects apart", async () => {
+    const a = `sub-${randomUUID()}`;
+    const b = `sub-${randomUUID()}`;
+    expect((await limiterA.consume(a, perMinute(1))).allowed).toBe(true);
+    expect((await limiterA.consume(a, perMinute(1))).allowed).toBe(false);
+    expect((await limiterA.consume(b, perMinute(1))).allowed).toBe(true);
+  });
+
+  it("sends the draft's RateLimit-Policy and RateLimit headers, and Retry-After data when refused", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits: PlanLimits = { rateLimitPerMinute: 3, monthlyQuota: BigInt(100_000) };
+    const first = await limiterA.consume(subject, limits);
+    expect(first).toEqual({
+      allowed: true,
+      headers: {
+        "RateLimit-Policy": `"minute";q=3;w=60, "month";q=100000;w=2592000`,
+        RateLimit: `"minute";r=2;t=60`,
+      },
+    });
+    expect((await limiterB.consume(subject, limits)).headers.RateLimit).toMatch(/^"minute";r=1;t=(59|60)$/);
+    expect((await limiterA.consume(subject, limits)).headers.RateLimit).toMatch(/^"minute";r=0;t=(59|60)$/);
+
+    const refused = await limiterB.consume(subject, limits);
+    expect(refused.allowed).toBe(false);
+    expect(refused.exceeded).toBe("minute");
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    // The reset of the reported window and Retry-After name the same instant.
+    expect(refused.headers.RateLimit).toBe(`"minute";r=0;t=${refused.retryAfterSeconds}`);
+    expect(refused.headers["RateLimit-Policy"]).toBe(`"minute";q=3;w=60, "month";q=100000;w=2592000`);
+
+    // A refused request uses no quota: the month still holds three.
+    const monthKey = (await redisA.keys(`${prefix}rl:{${subject}}:mo:*`))[0];
+    expect(await redisA.get(monthKey)).toBe("3");
+    const monthTtl = await redisA.pttl(monthKey);
+    expect(monthTtl).toBeGreaterThan(0);
+    expect(monthTtl).toBeLessThanOrEqual(31 * 86_400_000 + 3_600_000);
+  });
+
+  it("reports the window closest to exhaustion", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits: PlanLimits = { rateLimitPerMinute: 10, monthlyQuota: BigInt(2) };
+    const now = new Date("2031-05-31T23:59:00.000Z");
+    const first = await limiterA.consume(subject, limits, now);
+    expect(first.headers.RateLimit).toBe(`"month";r=1;t=60`);
+  });
+
+  it("counts a calendar month quota and resets it with the month", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits: PlanLimits = { rateLimitPerMinute: null, monthlyQuota: BigInt(3) };
+    const endOfJanuary = new Date("2031-01-31T23:59:30.000Z");
+    for (let i = 0; i < 3; i++) expect((await limiterA.consume(subject, limits, endOfJanuary)).allowed).toBe(true);
+
+    const refused = await limiterB.consume(subject, limits, endOfJanuary);
+    expect(refused).toEqual({
+      allowed: false,
+      exceeded: "month",
+      retryAfterSeconds: 30,
+      headers: { "RateLimit-Policy": `"month";q=3;w=2592000`, RateLimit: `"month";r=0;t=30` },
+    });
+
+    const february = new Date("2031-02-01T00:00:05.000Z");
+    const next = await limiterB.consume(subject, limits, february);
+    expect(next.allowed).toBe(true);
+    expect(next.headers.RateLimit).toBe(`"month";r=2;t=${28 * 86_400 - 5}`);
+  });
+
+  it("waits for the month, not the minute, when both are used up", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits: PlanLimits = { rateLimitPerMinute: 2, monthlyQuota: BigInt(2) };
+    const now = new Date("2031-03-31T23:00:00.000Z");
+    await limiterA.consume(subject, limits, now);
+    await limiterA.consume(subject, limits, now);
+    const refused = await limiterA.consume(subject, limits, now);
+    expect(refused.exceeded).toBe("month");
+    expect(refused.retryAfterSeconds).toBe(3600);
+    expect(refused.headers.RateLimit).toBe(`"month";r=0;t=3600`);
+  });
+
+  it("treats a null limit as no limit on that window", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const none = await limiterA.consume(subject, { rateLimitPerMinute: null, monthlyQuota: null });
+    expect(none).toEqual({ allowed: true, headers: {} });
+    // Nothing was written for a plan without limits.
+    expect(await redisA.keys(`${prefix}rl:{${subject}}*`)).toEqual([]);
+
+    const minuteOnly = await limiterA.consume(subject, perMinute(5));
+    expect(minuteOnly.headers["RateLimit-Policy"]).toBe(`"minute";q=5;w=60`);
+    expect(await redisA.keys(`${prefix}rl:{${subject}}:mo:*`)).toEqual([]);
+
+    for (let i = 0; i < 5; i++) await limiterA.consume(subject, { rateLimitPerMinute: null, monthlyQuota: BigInt(1000) });
+    // The month counted five; the minute window, unlimited for that plan, did not move.
+    expect(await redisA.get(`${prefix}rl:{${subject}}:m`)).toBe("1");
+  });
+
+  it("refuses everything on a zero limit, with a full window to wait", async () => {
+    const refused = await limiterA.consume(`sub-${randomUUID()}`, perMinute(0));
+    expect(refused.allowed).toBe(false);
+    expect(refused.exceeded).toBe("minute");
+    expect(refused.retryAfterSeconds).toBe(60);
+    expect(refused.headers.RateLimit).toBe(`"minute";r=0;t=60`);
+  });
+
+  it("caps huge quotas at the largest structured-field integer", async () => {
+    const outcome = await limiterA.consume(`sub-${randomUUID()}`, { rateLimitPerMinute: null, monthlyQuota: BigInt("9223372036854775807") });
+    expect(outcome.allowed).toBe(true);
+    expect(outcome.headers["RateLimit-Policy"]).toBe(`"month";q=999999999999999;w=2592000`);
+    expect(outcome.headers.RateLimit).toMatch(/^"month";r=999999999999999;t=\d+$/);
+  });
+});
+
+describe("limits without Redis", () => {
+  it("counts in process when no Redis is configured, and is not degraded", async () => {
+    const limiter = createLimiter({ redis: null });
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => limiter.consume("ip:203.0.113.9", perMinute(4))));
+      expect(outcomes.filter((o) => o.allowed)).toHaveLength(4);
+      expect(limiter.degraded).toBe(false);
+      expect(limiter.store).toBe("memory");
+      const refused = outcomes.find((o) => !o.allowed)!;
+      expect(refused.retryAfterSeconds).toBe(60);
+      expect(refused.headers.RateLimit).toBe(`"minute";r=0;t=60`);
+    } finally {
+      await limiter.close();
+    }
+  });
+
+  it("opens a new minute window once the old one has passed", async () => {
+    const limiter = createLimiter({ redis: null });
+    try {
+      const t0 = new Date("2031-06-10T12:00:00.000Z");
+      expect((await limiter.consume("s", perMinute(1), t0)).allowed).toBe(true);
+      const t30 = new Date(t0.getTime() + 30_000);
+      const refused = await limiter.consume("s", perMinute(1), t30);
+      expect(refused.retryAfterSeconds).toBe(30);
+      expect((await limiter.consume("s", perMinute(1), new Date(t0.getTime() + 60_000))).allowed).toBe(true);
+    } finally {
+      await limiter.close();
+    }
+  });
+});
