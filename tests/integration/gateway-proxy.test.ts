@@ -163,20 +163,39 @@ describe("lifecycle at the edge", () => {
   });
 });
 
-describe("config changes reach the gateway within a second", () => {
-  it("a revoked subscription, then a revoked key, are refused", async () => {
-    const { secret } = await createKey(world.consumer.members.DEVELOPER.actor, world.applicationId, { name: "second" });
-    // A new key is known to the gateway as fast as a revoked one is forgotten.
-    await within(1_000, async () => (await call("/v2/x", { key: secret })).status === 201);
-    const keyRow = await db.apiKey.findFirstOrThrow({ where: { applicationId: world.applicationId, name: "second" } });
-    const revokedAt = Date.now();
-    await revokeKey(world.consumer.members.DEVELOPER.actor, world.applicationId, keyRow.id);
-    await within(1_000, async () => (await call("/v2/x", { key: secret })).status === 401);
-    expect(Date.now() - revokedAt).toBeLessThan(1_000);
-    expect((await call("/v2/x")).status).toBe(201);
+describe("config changes reach every gateway within a second", () => {
+  it("with two gateway processes running, a new key works; a revoked key, a retired version and a revoked subscription are refused by both", async () => {
+    const second = await spawnGateway({ GATEWAY_USAGE: "off" });
+    try {
+      const both = async (key: string, status: number) => {
+        const answers = await Promise.all([gateway, second].map((g) => fetch(`${g.url}/${world.slug}/v2/x`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)));
+        return answers.every((answer) => answer === status);
+      };
+      const { key: created, secret } = await createKey(world.consumer.members.DEVELOPER.actor, world.applicationId, { name: "second" });
+      await within(1_000, () => both(secret, 201));
 
-    await applySubscriptionAction(world.provider.members.OWNER.actor, world.subscriptionId, { action: "revoke", reason: "Tests" });
-    await within(1_000, async () => (await call("/v2/x")).status === 403);
+      const revokedAt = Date.now();
+      await revokeKey(world.consumer.members.DEVELOPER.actor, world.applicationId, created.id);
+      await within(1_000, () => both(secret, 401));
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+      expect(await both(world.key, 201)).toBe(true);
+
+      // A version retired (here by the sunset job's update) answers 410 everywhere.
+      const deprecatedPath = async (status: number) =>
+        (await Promise.all([gateway, second].map((g) => fetch(`${g.url}/${world.slug}/1.5.0/x`, { headers: { authorization: `Bearer ${world.key}` } }).then((r) => r.status)))).every((answer) => answer === status);
+      expect(await deprecatedPath(201)).toBe(true);
+      const retiredAt = Date.now();
+      await db.apiVersion.update({ where: { id: world.versionIds["1.5.0"] }, data: { state: "RETIRED", retiredAt: new Date() } });
+      await within(1_000, () => deprecatedPath(410));
+      expect(Date.now() - retiredAt).toBeLessThan(1_000);
+
+      const subscriptionRevokedAt = Date.now();
+      await applySubscriptionAction(world.provider.members.OWNER.actor, world.subscriptionId, { action: "revoke", reason: "Tests" });
+      await within(1_000, () => both(world.key, 403));
+      expect(Date.now() - subscriptionRevokedAt).toBeLessThan(1_000);
+    } finally {
+      await second.stop();
+    }
   });
 });
 
