@@ -4,6 +4,10 @@ import { defineConfig, devices } from "@playwright/test";
 // production build first and passes DATABASE_URL here.
 const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${port}`;
+const gatewayPort = Number(process.env.E2E_GATEWAY_PORT ?? 3180);
+export const gatewayURL = `http://localhost:${gatewayPort}`;
+// Portico signs try-it requests for the gateway with this shared secret.
+const secret = process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production";
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,16 +29,33 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 860 } } }],
-  webServer: {
-    command: `node_modules/.bin/next start -p ${port}`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      DATABASE_URL: process.env.DATABASE_URL ?? "",
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production",
-      NEXTAUTH_URL: baseURL,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `node_modules/.bin/next start -p ${port}`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: process.env.DATABASE_URL ?? "",
+        NEXTAUTH_SECRET: secret,
+        NEXTAUTH_URL: baseURL,
+        GATEWAY_URL: gatewayURL,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  },
+    {
+      command: "node_modules/.bin/tsx gateway/main.ts",
+      url: `${gatewayURL}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: process.env.DATABASE_URL ?? "",
+        REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_HOST: "127.0.0.1",
+        NEXTAUTH_SECRET: secret,
+        GATEWAY_USAGE_FLUSH_MS: "200",
+      },
+    },
+  ],
 });

@@ -12,7 +12,7 @@ import { selectVersion } from "@/lib/versions/selector";
 import { verifyTryItToken, TRY_IT_HEADER } from "@/lib/gateway/try-it-token";
 import type { ConfigStore, GatewayApi, GatewayVersion } from "./config";
 import type { Limiter, LimitOutcome, PlanLimits } from "./limits";
-import { cacheKey, isCacheable, ttlFor, type ResponseCache } from "./cache";
+import { cacheKey, isCacheable, mayServeFromCache, ttlFor, type ResponseCache } from "./cache";
 import type { UsageRecorder } from "./usage";
 import type { Metrics } from "./metrics";
 import { clientResponseHeaders, lifecycleHeaders, sendProblem, upstreamRequestHeaders } from "./http";
@@ -178,6 +178,11 @@ export function createHandler(options: GatewayOptions) {
     if (isRefusal(authenticated)) return refuse(authenticated, lifecycle);
     caller = authenticated;
 
+    // Before the limits: a refused oversized request should not use up the plan's quota.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > options.maxBodyBytes) {
+      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, lifecycle);
+    }
     let limitOutcome: LimitOutcome | null = null;
     if (options.limiter) {
       limitOutcome = await options.limiter.consume(caller.subject, caller.limits);
@@ -189,15 +194,10 @@ export function createHandler(options: GatewayOptions) {
         );
       }
     }
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > options.maxBodyBytes) {
-      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, lifecycle);
-    }
 
     const method = req.method ?? "GET";
     const extraHeaders: Record<string, string> = { ...lifecycle, ...(limitOutcome?.headers ?? {}) };
-    const requestNoStore = /no-store/i.test(String(req.headers["cache-control"] ?? ""));
-    const cacheable = options.cache && api.cacheEnabled && (method === "GET" || method === "HEAD") && !requestNoStore;
+    const cacheable = options.cache && api.cacheEnabled && (method === "GET" || method === "HEAD") && mayServeFromCache(req.headers);
     const key = cacheable
       ? cacheKey({ versionId: version.id, consumer: caller.applicationId ?? "anonymous", method, pathAndQuery: `/${rest}${query}`, accept: req.headers.accept ?? null, acceptEncoding: req.headers["accept-encoding"] ?? null })
       : null;

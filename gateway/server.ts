@@ -79,7 +79,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
             log(degraded ? "[gateway] Redis unreachable: limits now counted per process (degraded)" : "[gateway] Redis is back: limits shared again");
           },
         });
-  const cache = createResponseCache({ redis });
+  // Its own connection: a large cached body must not delay the limiter's replies on the same socket.
+  const cacheRedis = createRedis(settings.redisUrl ?? undefined, log);
+  const cache = createResponseCache({ redis: cacheRedis });
   const usage =
     settings.usage === false
       ? null
@@ -102,7 +104,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/health") {
       const degraded = limiter?.degraded ?? false;
-      const body = JSON.stringify({ status: degraded ? "degraded" : "ok", gateway: id, limiter: limiter ? (degraded ? "memory" : "redis") : "off", config: config.stats(), usagePending: usage?.pending() ?? 0 });
+      const body = JSON.stringify({ status: degraded ? "degraded" : "ok", gateway: id, limiter: limiter ? limiter.store : "off", redis: settings.redisUrl ? "configured" : "not configured", config: config.stats(), usagePending: usage?.pending() ?? 0 });
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(body);
       return;
@@ -139,6 +141,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       await usage?.close();
       await limiter?.close();
       redis?.disconnect();
+      cacheRedis?.disconnect();
       await config.close();
       await agent.close();
       await pool.end();

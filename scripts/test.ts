@@ -1,5 +1,6 @@
 // `npm test`: the whole suite, in the order that fails fastest.
-// Type check, lint, unit, integration (fresh PostgreSQL database), production
+// Type check, lint, unit, gateway modules (real Redis), integration (fresh
+// PostgreSQL database, real gateway processes), production
 // build, then Playwright end-to-end in Chromium (another fresh database).
 import { bin, run } from "./run";
 
@@ -10,6 +11,7 @@ const steps: [string, string, string[]][] = [
   // Real OpenAPI descriptions (GitHub's), from the npm registry: a unit test diffs two of them.
   ["real OpenAPI fixtures", bin("tsx"), ["scripts/fetch-fixtures.ts"]],
   ["unit tests", bin("vitest"), ["run", "--project", "unit"]],
+  ["gateway module tests", bin("vitest"), ["run", "--project", "gateway"]],
   ["integration tests", bin("vitest"), ["run", "--project", "integration"]],
   ["production build", bin("next"), ["build"]],
   ["end-to-end tests", bin("tsx"), ["scripts/e2e.ts"]],
