@@ -6,6 +6,8 @@ import { pageQuery } from "@/lib/http/pagination";
 import { appUrl } from "@/lib/config";
 import { catalogListQuery } from "@/lib/catalog/query";
 import { createApiInput } from "@/lib/apis/schemas";
+import * as apiSettingInputs from "@/lib/apis/schemas";
+import * as apiSettingResources from "@/lib/apis/resource";
 import { transitionInput } from "@/lib/lifecycle/apply";
 import { uploadInput } from "@/lib/versions/upload";
 import { applicationListQuery, createApplicationInput, updateApplicationInput } from "@/lib/applications/schemas";
@@ -115,6 +117,14 @@ function buildRegistry() {
     security: anonymous,
     request: { params: apiSlug },
     responses: { 200: { description: "The API", ...json(apiResource) }, 404: errors[404] },
+  });
+  path("patch", "/apis/{slug}", "updateApiSettings", "Change an API's details, visibility and gateway settings (its team's ADMIN and up); keyless only for PUBLIC APIs", {
+    request: { params: apiSlug, body: json(apiSettingInputs.updateApiSettingsInput) },
+    responses: { 200: { description: "The API's settings", ...json(apiSettingResources.apiSettingsResource) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: problem("The body does not validate, or keyless was asked for an API that is not PUBLIC.") },
+  });
+  path("put", "/apis/{slug}/versions/{version}/upstream", "setVersionUpstream", "Set where the gateway forwards a version's calls (its team's ADMIN and up); any state but RETIRED", {
+    request: { params: apiSlug.extend({ version: z.string().describe("A semantic version") }), body: json(apiSettingInputs.updateUpstreamInput) },
+    responses: { 200: { description: "The version's upstream", ...json(apiSettingResources.versionUpstreamResource) }, ...errors, 409: problem("The version is retired.") },
   });
   path("get", "/apis/{slug}/versions", "listApiVersions", "The versions of an API the caller may see, newest first", {
     security: anonymous,

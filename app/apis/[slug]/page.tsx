@@ -15,7 +15,9 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
   const team = { teamId: api.team.id, role: viewerRole };
   const mayUpload = actor != null && can(actor, "version.upload", team);
   const managesPlans = can(actor, "plan.manage", team);
+  const managesSettings = can(actor, "api.settings", team);
   const seesConsumers = actor != null && (viewerRole != null || managesPlans);
+  const seesAnalytics = can(actor, "team.view", team);
   const current = versions.find((v) => v.id === api.catalogVersionId) ?? versions[0];
   return (
     <>
@@ -41,6 +43,8 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
             {mayUpload ? <ButtonLink href={`/apis/${api.slug}/versions/new`} variant="secondary">Upload a version</ButtonLink> : null}
             {current ? <ButtonLink href={`/apis/${api.slug}/docs?version=${encodeURIComponent(current.version)}`} variant="secondary">Read the docs</ButtonLink> : null}
             {seesConsumers ? <ButtonLink href={`/apis/${api.slug}/consumers`} variant="secondary">Consumers</ButtonLink> : null}
+            {seesAnalytics ? <ButtonLink href={`/apis/${api.slug}/analytics`} variant="secondary">Analytics</ButtonLink> : null}
+            {managesSettings ? <ButtonLink href={`/apis/${api.slug}/settings`} variant="secondary">Settings</ButtonLink> : null}
             <ButtonLink href={`/apis/${api.slug}/access`}>Request access</ButtonLink>
           </>
         }
