@@ -12,11 +12,20 @@ const SwaggerUI = dynamic(() => import("swagger-ui-react"), { ssr: false, loadin
  * external $ref or a server URL in someone's spec must not make the viewer's
  * browser call another host.
  */
-function sameOriginOnly(request: { url: string }) {
+export function sameOriginOnly<R extends { url: string }>(request: R): R {
   const target = new URL(request.url, window.location.href);
   if (target.origin !== window.location.origin) request.url = "about:blank";
   return request;
 }
+
+export interface SwaggerRequest {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+}
+
+type Method = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+const ALL_METHODS: Method[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 // Deep links use swagger-ui's scheme, "#/<tag>/<operationId>", whose element
 // id is "operations-<tag>-<operationId>". swagger-ui's own deep linking nests a
@@ -40,7 +49,12 @@ function openOperationFromHash(attempt = 0) {
   element.querySelector<HTMLButtonElement>("button.opblock-summary-control")?.focus({ preventScroll: true });
 }
 
-export function SwaggerDocs({ spec }: { spec: object }) {
+/**
+ * swagger-ui for one document. Without `requestInterceptor` nothing can be
+ * tried and only same-origin fetches are made; with it, "Try it out" sends
+ * every request through the interceptor, which must keep that rule.
+ */
+export function SwaggerDocs({ spec, requestInterceptor }: { spec: object; requestInterceptor?: (request: SwaggerRequest) => SwaggerRequest }) {
   const onComplete = useCallback(() => openOperationFromHash(), []);
 
   useEffect(() => {
@@ -61,7 +75,17 @@ export function SwaggerDocs({ spec }: { spec: object }) {
 
   return (
     <div className="swagger-portico">
-      <SwaggerUI spec={spec} onComplete={onComplete} docExpansion="list" defaultModelsExpandDepth={0} supportedSubmitMethods={[]} requestInterceptor={sameOriginOnly as never} tryItOutEnabled={false} />
+      <SwaggerUI
+        spec={spec}
+        onComplete={onComplete}
+        docExpansion="list"
+        defaultModelsExpandDepth={0}
+        supportedSubmitMethods={requestInterceptor ? ALL_METHODS : []}
+        requestInterceptor={(requestInterceptor ?? sameOriginOnly) as never}
+        // The request URL and curl shown are the ones a consumer would send to the gateway, not Portico's try-it route.
+        showMutatedRequest={false}
+        tryItOutEnabled={false}
+      />
     </div>
   );
 }

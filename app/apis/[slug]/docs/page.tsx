@@ -2,7 +2,8 @@ import Link from "next/link";
 import { getSessionActor } from "@/lib/auth/session";
 import { getApiOverview, getVersionDocument } from "@/lib/catalog/api-details";
 import { loadPage } from "@/lib/pages/guard";
-import { SwaggerDocs } from "@/components/catalog/swagger-docs";
+import { gatewayUrl, tryItChoices } from "@/lib/subscriptions/try-it";
+import { TryItDocs } from "@/components/catalog/try-it-docs";
 import { VersionPicker } from "@/components/catalog/version-picker";
 import { StateBadge } from "@/components/catalog/badges";
 import { PageHeader, formatDate } from "@/components/ui/layout";
@@ -13,10 +14,16 @@ export default async function DocsPage({ params, searchParams }: { params: Promi
   const requested = (await searchParams).version;
   const actor = await getSessionActor();
   const path = `/apis/${slug}/docs`;
-  const [{ api, version }, overview] = await loadPage(
-    () => Promise.all([getVersionDocument(actor, slug, typeof requested === "string" && requested ? requested : "latest"), getApiOverview(actor, slug)]),
+  const [{ api, version }, overview, tryIt] = await loadPage(
+    () => Promise.all([getVersionDocument(actor, slug, typeof requested === "string" && requested ? requested : "latest"), getApiOverview(actor, slug), tryItChoices(actor, slug)]),
     path,
   );
+  const notTryable =
+    version.state === "RETIRED"
+      ? "A retired version cannot be tried: the gateway answers 410 Gone."
+      : version.state === "DRAFT" || version.state === "IN_REVIEW"
+        ? "A version can be tried once it is published: the gateway does not route drafts."
+        : null;
   const download = (format: "json" | "yaml") => `/api/v1/apis/${api.slug}/versions/${encodeURIComponent(version.version)}/openapi.${format}`;
   return (
     <>
@@ -54,9 +61,17 @@ export default async function DocsPage({ params, searchParams }: { params: Promi
           This version is a {version.state === "DRAFT" ? "draft" : "draft in review"}: only its team sees it.
         </div>
       ) : null}
-      <div className="rounded-lg border border-slate-200 bg-white">
-        <SwaggerDocs spec={version.openapiDocument as object} />
-      </div>
+      <TryItDocs
+        spec={version.openapiDocument as object}
+        slug={api.slug}
+        apiName={api.name}
+        version={version.version}
+        gatewayUrl={gatewayUrl()}
+        applications={tryIt.applications.map((application) => ({ id: application.id, name: application.name, team: { name: application.team.name } }))}
+        keyless={tryIt.keyless}
+        signedIn={tryIt.signedIn}
+        notTryable={notTryable}
+      />
     </>
   );
 }
