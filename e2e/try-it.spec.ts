@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { gatewayURL } from "../playwright.config";
 import { DEMO, screenshot, signIn } from "./support";
 
-// Needs the gateway on http://localhost:8080 (GATEWAY_URL's default) against
+// Needs the gateway playwright.config.ts starts (gatewayURL) against
 // the e2e database, with the same NEXTAUTH_SECRET (or PORTICO_SECRET_KEY) as
 // the Portico server, so it accepts the try-it tokens Portico signs.
 let echo: ChildProcess | undefined;
@@ -40,7 +41,7 @@ test("a consumer tries an operation on the docs page with one of their applicati
   await expect(picker).toBeVisible();
   await picker.selectOption({ label: "iOS app (Mobile Apps)" });
   // The docs show consumers the gateway's address, not the upstream's.
-  await expect(page.locator(".swagger-ui .servers")).toContainText("http://localhost:8080/fx-rates/1.0.1");
+  await expect(page.locator(".swagger-ui .servers")).toContainText(`${gatewayURL}/fx-rates/1.0.1`);
 
   const operation = page.locator("#operations-Quotes-listQuotes");
   await operation.locator("button.opblock-summary-control").click();
@@ -59,7 +60,7 @@ test("a consumer tries an operation on the docs page with one of their applicati
   await expect(details).toContainText("x-portico-application-id");
   await expect(details).toContainText('"receivedCredentials": []');
   // What the docs show as sent is the consumer's call to the gateway.
-  await expect(operation.locator(".request-url")).toContainText("http://localhost:8080/fx-rates/1.0.1/quotes");
+  await expect(operation.locator(".request-url")).toContainText(`${gatewayURL}/fx-rates/1.0.1/quotes`);
   await screenshot(page, "docs-try-it");
 });
 
