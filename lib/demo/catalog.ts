@@ -2,6 +2,7 @@
 // with versions in every lifecycle state, so the catalog looks lived-in.
 import type { LifecycleState, Visibility } from "@/lib/generated/prisma/enums";
 import { db } from "@/lib/db";
+import { appUrl } from "@/lib/config";
 import { recordAudit } from "@/lib/audit/record";
 import { storeVersion } from "@/lib/catalog/versions";
 import { buildSpec } from "./spec-generator";
@@ -153,7 +154,7 @@ export async function seedDemoCatalog(teamIds: Record<string, string>, actor: { 
           sourceText: JSON.stringify(document, null, 2),
           sourceFormat: "json",
           state: step.state,
-          upstreamUrl: `https://upstream.internal/${api.slug}`,
+          upstreamUrl: `${appUrl()}/api/demo-upstream/${api.slug}`,
           changelog: step.version.endsWith(".0.0") || step.version === "0.9.0" ? null : `- Added operations and fields to ${api.resources[0]}.\n- Fixed response examples.`,
           publishedAt: published,
           deprecatedAt: step.state === "DEPRECATED" || step.state === "RETIRED" ? new Date(now - Math.max(step.ageDays - 90, 20) * DAY) : null,
