@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { createGatewayCredentialAction } from "@/app/admin/gateway/actions";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/form";
-import { OneTimeSecret } from "./one-time-secret";
+import { SecretBox } from "@/components/ui/secret-box";
 
 export function CreateGatewayCredentialForm() {
   const [state, action, pending] = useActionState(createGatewayCredentialAction, null);
@@ -21,7 +21,7 @@ export function CreateGatewayCredentialForm() {
           {pending ? "Creating…" : "Create credential"}
         </Button>
       </form>
-      {created ? <OneTimeSecret id="new-gateway-credential" title={`New gateway credential “${created.name}”`} secret={created.secret} /> : null}
+      {created ? <SecretBox id="new-gateway-credential" title={`New gateway credential “${created.name}”`} secret={created.secret} /> : null}
     </div>
   );
 }

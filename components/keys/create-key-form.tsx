@@ -5,7 +5,7 @@ import { createKeyAction } from "@/app/apps/[id]/key-actions";
 import { KEY_EXPIRY_CHOICES } from "@/lib/keys/schemas";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/form";
-import { OneTimeSecret } from "./one-time-secret";
+import { SecretBox } from "@/components/ui/secret-box";
 
 export function CreateKeyForm({ applicationId }: { applicationId: string }) {
   const [state, action, pending] = useActionState(createKeyAction.bind(null, applicationId), null);
@@ -33,7 +33,7 @@ export function CreateKeyForm({ applicationId }: { applicationId: string }) {
           {pending ? "Creating…" : "Create key"}
         </Button>
       </form>
-      {created ? <OneTimeSecret id="new-api-key" title={`New key “${created.name}”`} secret={created.secret} /> : null}
+      {created ? <SecretBox id="new-api-key" title={`New key “${created.name}”`} secret={created.secret} /> : null}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { rotateKeyAction } from "@/app/apps/[id]/key-actions";
 import { ROTATION_GRACE_CHOICES } from "@/lib/keys/schemas";
 import { Button } from "@/components/ui/button";
 import { FormError, Select } from "@/components/ui/form";
-import { OneTimeSecret } from "./one-time-secret";
+import { SecretBox } from "@/components/ui/secret-box";
 
 /**
  * Rotate in place: pick how long the old key keeps working, confirm. Stays
@@ -16,7 +16,7 @@ export function RotateKeyForm({ applicationId, keyId, keyName, rotatable }: { ap
   const [state, action, pending] = useActionState(rotateKeyAction.bind(null, applicationId, keyId), null);
   const [open, setOpen] = useState(false);
   const rotated = state?.ok ? state.data : undefined;
-  if (rotated) return <OneTimeSecret id={`rotated-${keyId}`} title={`Replacement for “${rotated.name}”`} secret={rotated.secret} className="w-full sm:w-[30rem]" />;
+  if (rotated) return <SecretBox id={`rotated-${keyId}`} title={`Replacement for “${rotated.name}”`} secret={rotated.secret} className="w-full sm:w-[30rem]" />;
   if (!rotatable) return null;
   if (!open) {
     return (

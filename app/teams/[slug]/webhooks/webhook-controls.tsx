@@ -2,7 +2,8 @@
 
 import { useState, useTransition } from "react";
 import { deleteWebhookAction, pingWebhookAction, redeliverAction, revealSecretAction, rollSecretAction, setWebhookActiveAction } from "./actions";
-import { SecretBox } from "./secret-box";
+import { SecretBox } from "@/components/ui/secret-box";
+import { WEBHOOK_SECRET_NOTE } from "./secret-note";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError, FormSuccess } from "@/components/ui/form";
@@ -61,7 +62,7 @@ export function SecretControls({ slug, id }: { slug: string; id: string }) {
         />
       </div>
       <FormError message={result && !result.ok ? result.error : null} />
-      {secret ? <SecretBox id={`secret-${id}`} title={rolling ? "New signing secret (the old one no longer verifies)" : "Signing secret"} secret={secret} /> : null}
+      {secret ? <SecretBox id={`secret-${id}`} title={rolling ? "New signing secret (the old one no longer verifies)" : "Signing secret"} secret={secret} note={WEBHOOK_SECRET_NOTE} /> : null}
     </div>
   );
 }

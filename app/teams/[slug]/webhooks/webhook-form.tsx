@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { createWebhookAction, updateWebhookAction } from "./actions";
-import { SecretBox } from "./secret-box";
+import { SecretBox } from "@/components/ui/secret-box";
+import { WEBHOOK_SECRET_NOTE } from "./secret-note";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, FormSuccess, Input } from "@/components/ui/form";
 
@@ -51,7 +52,7 @@ export function WebhookForm({ slug, events, webhook }: { slug: string; events: E
       </form>
       {created ? (
         <div className="space-y-2">
-          <SecretBox id="new-webhook-secret" title={`Signing secret for ${created.url}`} secret={created.secret} />
+          <SecretBox id="new-webhook-secret" title={`Signing secret for ${created.url}`} secret={created.secret} note={WEBHOOK_SECRET_NOTE} />
           <p className="text-sm">
             <Link href={`/teams/${slug}/webhooks/${created.id}`} className="font-medium text-indigo-700 hover:underline">
               Open the webhook

@@ -1,11 +1,13 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/form";
+import { useState, type ReactNode } from "react";
+import { Button } from "./button";
+import { Input } from "./form";
 
-/** A webhook signing secret on screen, with a copy button. */
-export function SecretBox({ id, title, secret }: { id: string; title: string; secret: string }) {
+const SHOWN_ONCE = "Copy it now and store it somewhere safe. Portico keeps only its hash: it will not be shown again.";
+
+/** A secret on screen (a new key, token or signing secret), selectable, with a copy button. */
+export function SecretBox({ id, title, secret, note = SHOWN_ONCE, className = "" }: { id: string; title: string; secret: string; note?: ReactNode; className?: string }) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   async function copy() {
     try {
@@ -17,9 +19,9 @@ export function SecretBox({ id, title, secret }: { id: string; title: string; se
     }
   }
   return (
-    <div role="status" className="space-y-2 rounded-md border-2 border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+    <div role="status" className={`space-y-2 rounded-md border-2 border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 ${className}`}>
       <p className="font-semibold">{title}</p>
-      <p>Store it in the receiver&apos;s configuration and use it to verify each delivery&apos;s signature. Team owners can reveal or roll it later.</p>
+      <p>{note}</p>
       <div className="flex items-center gap-2">
         <label htmlFor={id} className="sr-only">
           {title}
