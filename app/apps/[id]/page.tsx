@@ -13,6 +13,7 @@ import { DecisionBanner } from "@/components/access/decision-banner";
 import { SubscriptionActions } from "@/components/access/subscription-actions";
 import { SubscriptionStatusBadge, planLimitsText } from "@/components/access/subscription-status";
 import { ApplicationKeys } from "@/components/keys/application-keys";
+import { ApplicationUsage } from "@/components/usage/application-usage";
 
 export const metadata = { title: "Application" };
 
@@ -81,6 +82,7 @@ export default async function ApplicationPage({ params, searchParams }: { params
             )}
           </Card>
           <ApplicationKeys applicationId={application.id} canManage={!archived && can(actor, "key.manage", context)} hasActiveSubscription={hasActiveSubscription} />
+          <ApplicationUsage applicationId={application.id} />
         </div>
         <div className="space-y-6">
           {mayManage ? (
