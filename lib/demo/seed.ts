@@ -9,6 +9,7 @@ import type { TeamRole } from "@/lib/generated/prisma/enums";
 import { createApplication } from "@/lib/applications/applications";
 import { requestAccess } from "@/lib/subscriptions/requests";
 import { seedDemoCatalog, seedPorticoApi } from "./catalog";
+import { seedDemoUsage } from "./usage";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_USERS = [
@@ -55,6 +56,7 @@ export async function seedDemo(): Promise<boolean> {
   await seedDemoCatalog(teamIds, actors[0]);
   await seedPorticoApi(teamIds.platform);
   await seedDemoAccess(actors);
+  await seedDemoUsage({ ada: actors[0], ben: actors[1], cleo: actors[2] });
   return true;
 }
 
