@@ -30,8 +30,19 @@ test.afterAll(() => {
   echo?.kill("SIGTERM");
 });
 
-test("a consumer tries an operation on the docs page with one of their applications and sees the upstream's answer through the gateway", async ({ page }) => {
-  test.setTimeout(90_000);
+test("a consumer tries an operation on the docs page with one of their applications and sees the upstream's answer through the gateway; the publisher's analytics count the call", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // Ben (ADMIN of Payments, which owns FX Rates) watches the analytics in a second browser.
+  const publisherContext = await browser.newContext();
+  const publisher = await publisherContext.newPage();
+  await signIn(publisher, DEMO.ben, DEMO.password);
+  const iosAppCalls = async () => {
+    await publisher.goto("/apis/fx-rates/analytics?range=1h");
+    const row = publisher.getByRole("table", { name: "Top consumers" }).getByRole("row", { name: /iOS app/ });
+    return (await row.count()) ? Number((await row.getByRole("cell").nth(2).innerText()).replace(/\D/g, "")) : 0;
+  };
+  const before = await iosAppCalls();
+
   // Cleo's "iOS app" (Mobile Apps) holds an ACTIVE Sandbox subscription to FX Rates (lib/demo/seed.ts).
   await signIn(page, DEMO.cleo, DEMO.password);
   await page.goto("/apis/fx-rates/docs");
@@ -62,6 +73,11 @@ test("a consumer tries an operation on the docs page with one of their applicati
   // What the docs show as sent is the consumer's call to the gateway.
   await expect(operation.locator(".request-url")).toContainText(`${gatewayURL}/fx-rates/1.0.1/quotes`);
   await screenshot(page, "docs-try-it");
+
+  // The call is on the publisher's analytics page within seconds.
+  await expect.poll(iosAppCalls, { timeout: 20_000 }).toBeGreaterThan(before);
+  await screenshot(publisher, "analytics-after-try-it");
+  await publisherContext.close();
 });
 
 test("a viewer without a subscription is told how to get access", async ({ page }) => {
