@@ -7,14 +7,16 @@ import { join } from "node:path";
 // The zero-setup default: `npm start` with no DATABASE_URL and an empty data
 // folder starts an embedded Postgres, migrates and seeds it, and serves.
 const PORT = 3190;
+const GATEWAY_PORT = 3191;
 let server: ChildProcess | undefined;
 let dataDir: string;
 let output = "";
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "portico-embedded-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), PORTICO_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), GATEWAY_PORT: String(GATEWAY_PORT), PORTICO_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
   delete env.NEXTAUTH_SECRET;
   delete env.NEXTAUTH_URL;
   server = spawn("npm", ["start"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -30,8 +32,8 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test("npm start on an empty data folder serves a working sign-in with the demo seeded", async ({ page }) => {
-  test.setTimeout(180_000);
+test("npm start on an empty data folder serves a working sign-in with the demo seeded, and its gateway answers with a new key", async ({ page }) => {
+  test.setTimeout(240_000);
   const base = `http://localhost:${PORT}`;
   await expect
     .poll(
@@ -54,4 +56,31 @@ test("npm start on an empty data folder serves a working sign-in with the demo s
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Payments Platform" })).toBeVisible();
+
+  // The gateway beside it, with no Redis: limits in memory, not "degraded".
+  const gateway = `http://localhost:${GATEWAY_PORT}`;
+  expect(await (await fetch(`${gateway}/health`)).json()).toMatchObject({ status: "ok", limiter: "memory" });
+  const anonymous = await fetch(`${gateway}/fx-rates/v1/rates`);
+  expect(anonymous.status).toBe(401);
+
+  // Cleo's iOS app has a Sandbox subscription to FX Rates: a key she creates now works at the gateway.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email").fill("cleo@portico.demo");
+  await page.getByLabel("Password").fill("portico-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await page.goto(`${base}/apps`);
+  await page.getByRole("link", { name: "iOS app" }).click();
+  await page.getByLabel("Key name").fill("embedded check");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByLabel("New key “embedded check”").inputValue();
+  expect(key).toMatch(/^ptk_/);
+  await expect
+    .poll(async () => (await fetch(`${gateway}/fx-rates/v1/rates`, { headers: { authorization: `Bearer ${key}` } })).status, { timeout: 70_000, intervals: [250] })
+    .toBe(200);
+  const answer = await (await fetch(`${gateway}/fx-rates/v1/rates?page=2`, { headers: { authorization: `Bearer ${key}` } })).json();
+  expect(answer).toMatchObject({ method: "GET", path: "/rates", query: { page: "2" } });
+  expect(answer.demo).toContain("demo upstream for fx-rates");
 });
