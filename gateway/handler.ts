@@ -4,7 +4,6 @@
 // one usage row. Everything it decides comes from the in-memory config.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import type { Agent } from "undici";
 import { hashSecret } from "@/lib/crypto";
 import { hasValidChecksum } from "@/lib/keys/format";
@@ -153,7 +152,8 @@ export function createHandler(options: GatewayOptions) {
     };
     const refuse = (refusal: Refusal, extra: Record<string, string> = {}) => finish(sendProblem(res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId }, { ...refusal.headers, ...extra }));
 
-    if (new URLSearchParams(query).size && KEY_QUERY_PARAMETERS.some((name) => new URLSearchParams(query).has(name))) {
+    const params = query.length > 1 ? new URLSearchParams(query) : null;
+    if (params && KEY_QUERY_PARAMETERS.some((name) => params.has(name))) {
       // Refused before anything else: a key in a URL ends up in logs and browser history.
       return refuse({ status: 400, code: "key-in-query", title: "Bad Request", detail: "API keys are never accepted in the query string. Send the key as `Authorization: Bearer <key>` or `X-API-Key: <key>`, and revoke the one you sent." });
     }
@@ -251,12 +251,11 @@ export function createHandler(options: GatewayOptions) {
     const outgoing = { ...responseHeaders, ...extraHeaders, ...(cacheResult ? { "x-cache": cacheResult } : {}) };
     res.writeHead(upstream.statusCode, outgoing);
     const chunks: Buffer[] = [];
-    upstream.body.on("data", (chunk: Buffer) => {
-      bytesOut += chunk.length;
-      if (store) chunks.push(chunk);
-    });
     try {
-      await pipeline(upstream.body, res);
+      await upstream.body.relay(res, (chunk) => {
+        bytesOut += chunk.length;
+        if (store) chunks.push(chunk);
+      });
     } catch (error) {
       // The client went away or the upstream broke mid-body: nothing more to send.
       metrics.upstreamErrors.inc({ kind: res.writableFinished ? "other" : classifyUpstreamError(error) });

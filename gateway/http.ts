@@ -5,9 +5,13 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 // Hop-by-hop: they describe one connection, never forwarded (RFC 9110 §7.6.1).
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"]);
 
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
 /** Headers named in Connection are hop-by-hop too. */
-function connectionTokens(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Set<string> {
+function connectionTokens(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): ReadonlySet<string> {
   const value = headers.connection;
+  // Most requests carry no Connection header: no Set to build for them.
+  if (value === undefined) return NO_TOKENS;
   const list = Array.isArray(value) ? value.join(",") : (value ?? "");
   return new Set(list.split(",").map((token) => token.trim().toLowerCase()).filter(Boolean));
 }

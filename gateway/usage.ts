@@ -21,9 +21,19 @@ export interface UsageRow {
   gateway: string;
 }
 
-const COLUMNS = ["at", "apiId", "versionId", "applicationId", "teamId", "method", "path", "status", "latencyMs", "bytesIn", "bytesOut", "cache", "requestId", "gateway"] as const;
-// 14 parameters per row; PostgreSQL allows 65,535 per statement.
-const MAX_BATCH = 2_000;
+const COLUMNS = ["at", "apiId", "versionId", "applicationId", "teamId", "method", "path", "status", "latencyMs", "bytesIn", "bytesOut", "cache", "requestId", "gateway"] as const satisfies readonly (keyof UsageRow)[];
+const COLUMN_LIST = COLUMNS.map((c) => `"${c}"`).join(", ");
+// A batch is one parameter, its rows as a JSON array that PostgreSQL expands
+// itself. With a parameter per value (14 a row) one flush of 1,000 rows kept
+// the event loop busy for 4 to 12 ms building the statement (a stall that
+// lands in the p99 at 1,000 requests/s) and cost PostgreSQL about twice the
+// time (measured for bench/gateway.ts). Each row is serialised when recorded,
+// so a flush only joins strings. `at` is sent with its "Z"; a timestamp without time
+// zone ignores it, so the column holds UTC as before.
+const INSERT = `INSERT INTO "UsageEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM json_populate_recordset(NULL::"UsageEvent", $1::json)`;
+// Bounds the work of one statement, so a backlog is written in steps that
+// leave the event loop to requests between them.
+const MAX_BATCH = 1_000;
 
 export interface UsageRecorder {
   record(row: UsageRow): void;
@@ -35,18 +45,14 @@ export interface UsageRecorder {
 
 export function createUsageRecorder(options: { pool: Pool; flushMs?: number; maxBuffered?: number; onDropped?: (count: number) => void; onError?: (error: Error) => void }): UsageRecorder {
   const maxBuffered = options.maxBuffered ?? 100_000;
-  let buffer: UsageRow[] = [];
+  /** Rows as JSON, oldest first. */
+  let buffer: string[] = [];
   let flushing: Promise<void> | null = null;
 
   async function writeBatches() {
     while (buffer.length) {
       const batch = buffer.slice(0, MAX_BATCH);
-      const values: unknown[] = [];
-      const tuples = batch.map((row, index) => {
-        for (const column of COLUMNS) values.push(column === "at" ? row.at.toISOString().replace("Z", "") : row[column]);
-        return `(${COLUMNS.map((_, c) => `$${index * COLUMNS.length + c + 1}`).join(", ")})`;
-      });
-      await options.pool.query(`INSERT INTO "UsageEvent" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`, values);
+      await options.pool.query(INSERT, [`[${batch.join(",")}]`]);
       buffer = buffer.slice(batch.length);
     }
   }
@@ -65,7 +71,7 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
 
   return {
     record(row) {
-      buffer.push(row);
+      buffer.push(JSON.stringify(row));
       if (buffer.length > maxBuffered) {
         const dropped = buffer.length - maxBuffered;
         buffer = buffer.slice(dropped);
