@@ -21,7 +21,8 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, drop: Read
   const named = connectionTokens(incoming);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || drop.has(name) || name === "host") continue;
+    // Expect: 100-continue is answered by Node's server on this hop; forwarding it makes undici refuse the request.
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || drop.has(name) || name === "host" || name === "expect") continue;
     out[name] = value;
   }
   return out;

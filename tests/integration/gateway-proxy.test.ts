@@ -81,6 +81,23 @@ describe("routing and proxying", () => {
     expect(upstream.seen.at(-1)!.headers.authorization).toBe("Basic dXNlcjpwYXNz");
   });
 
+  it("a large upload with Expect: 100-continue (as curl sends) goes through", async () => {
+    const body = "z".repeat(900);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${gateway.url}/${world.slug}/v2/upload`, { method: "POST", headers: { authorization: `Bearer ${world.key}`, "content-length": body.length, expect: "100-continue" } });
+      req.on("continue", () => req.end(body));
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("error", reject);
+    });
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body)).toMatchObject({ method: "POST", bytes: 900 });
+    expect(upstream.seen.at(-1)!.headers.expect).toBeUndefined();
+  });
+
   it("generates a request id when none is sent", async () => {
     const response = await call("/v2/anything");
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
