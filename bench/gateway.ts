@@ -51,6 +51,11 @@ const LOAD_WAIT_S = Number(process.env.BENCH_LOAD_WAIT ?? 300);
 // upstream and the load generator a second worker only adds contention;
 // BENCH_NGINX_WORKERS=auto shows that.
 const NGINX_WORKERS = process.env.BENCH_NGINX_WORKERS ?? "1";
+// BENCH_TARGETS=cd (say): measure only those targets, for working on one of
+// them; the constant-rate run needs both (a) and (d).
+const TARGETS = new Set((process.env.BENCH_TARGETS ?? "abcd").toLowerCase());
+// BENCH_PROFILE=<dir>: each gateway writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 // Past this share of the machine's CPU used by other work during a run, its figures are flagged.
 const DISTURBED = 0.15;
 
@@ -71,8 +76,8 @@ function freePort(): Promise<number> {
 }
 
 /** A TypeScript file of this folder (or the gateway) in a node process of its own. */
-function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", file, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", file, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   child.once("exit", () => children.delete(child));
   return child;
@@ -249,7 +254,8 @@ async function startGateway(databaseUrl: string, env: Record<string, string>): P
   delete base.REDIS_URL;
   // `node --import tsx` rather than the tsx CLI: one process, so its pid is
   // the gateway's own for /proc/<pid>/status.
-  const child = spawnTs("gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env });
+  const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawnTs("gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env }, profile);
   const output = capture(child);
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/health`, child, output);
@@ -439,12 +445,26 @@ function printThroughput(rows: Row[]) {
   console.log("  (load: the 1-minute load average as the measured run started, this benchmark's own processes included.)");
 }
 
+function printCpu(rows: Row[]) {
+  const roles = ["load generator", "upstream", "proxy", "redis", "postgres"];
+  console.log(`\nCPU time per request, µs (from /proc):\n${"".padEnd(6)}${roles.map((role) => role.padStart(15)).join("")}   machine busy (others, steal)`);
+  for (const row of rows) {
+    if (!row.cpu) continue;
+    const cells = roles.map((role) => (row.cpu![role] === undefined ? "—" : row.cpu![role].toFixed(0)).padStart(15)).join("");
+    console.log(`${row.label.slice(0, 3).padEnd(6)}${cells}   ${((row.machineBusy ?? 0) * 100).toFixed(0)}% (${((row.others ?? 0) * 100).toFixed(0)}%, ${((row.steal ?? 0) * 100).toFixed(0)}%)`);
+  }
+  console.log("  (machine busy: all cores together; others: what no process above used, i.e. other people's work on this machine; steal: time the hypervisor gave to other machines. redis-server may also serve others.)");
+  for (const row of rows) {
+    if ((row.others ?? 0) > DISTURBED) console.log(`  warning: other work used ${((row.others ?? 0) * 100).toFixed(0)}% of the machine during ${row.label.slice(0, 3)}: its figures are disturbed.`);
+  }
+}
+
 async function main() {
   console.log(
     `bench:gateway — ${CONNECTIONS} connections, ${SECONDS} s measured after a ${WARMUP} s warm-up, per target; ${cpus().length} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`,
   );
   await waitForLowLoad();
-  const haveNginx = await ensureNginx();
+  const haveNginx = TARGETS.has("b") && (await ensureNginx());
 
   const database = await createDatabase("portico_bench");
   cleanups.push(async () => {
@@ -480,7 +500,7 @@ async function main() {
 
   const rows: Row[] = [];
   const upstreamRole = { upstream: [upstream.child.pid!] };
-  rows.push(await measure("(a) upstream directly (node:http, 1 KB JSON)", `${upstream.url}${path}`, {}, "throughput", { roles: () => upstreamRole }));
+  if (TARGETS.has("a")) rows.push(await measure("(a) upstream directly (node:http, 1 KB JSON)", `${upstream.url}${path}`, {}, "throughput", { roles: () => upstreamRole }));
   if (nginx) {
     const nginxPid = nginx.child.pid!;
     rows.push(
@@ -491,12 +511,20 @@ async function main() {
     await stopChild(nginx.child);
   }
 
-  const bare = await startGateway(database.url, { GATEWAY_LIMITS: "off", GATEWAY_USAGE: "off", GATEWAY_ID: "bench-c" });
-  const bareUrl = `${bare.url}/${world.bareSlug}/v1${path}`;
-  await expectResponse("(c)", bareUrl, {}, is1k);
-  rows.push(await measure("(c) gateway, no key/limit/log (keyless API)", bareUrl, {}, "throughput", { roles: () => ({ ...upstreamRole, proxy: [bare.child.pid!] }) }));
-  assertRunning(bare.child, "The gateway (c)");
-  await stopChild(bare.child);
+  if (TARGETS.has("c")) {
+    const bare = await startGateway(database.url, { GATEWAY_LIMITS: "off", GATEWAY_USAGE: "off", GATEWAY_ID: "bench-c" });
+    const bareUrl = `${bare.url}/${world.bareSlug}/v1${path}`;
+    await expectResponse("(c)", bareUrl, {}, is1k);
+    rows.push(await measure("(c) gateway, no key/limit/log (keyless API)", bareUrl, {}, "throughput", { roles: () => ({ ...upstreamRole, proxy: [bare.child.pid!] }) }));
+    assertRunning(bare.child, "The gateway (c)");
+    await stopChild(bare.child);
+  }
+  if (!TARGETS.has("d")) {
+    await stopChild(upstream.child);
+    printThroughput(rows);
+    printCpu(rows);
+    return;
+  }
 
   const full = await startGateway(database.url, { REDIS_URL, GATEWAY_ID: "bench-d" });
   const fullUrl = `${full.url}/${world.keyedSlug}/v1${path}`;
@@ -524,6 +552,15 @@ async function main() {
   rows.push(fullRow);
   const dropped = await usageDropped(full);
 
+  if (!TARGETS.has("a")) {
+    await stopChild(full.child);
+    await stopChild(upstream.child);
+    printThroughput(rows);
+    printCpu(rows);
+    const bareRow = rows.find((r) => r.label.startsWith("(c)"));
+    if (bareRow) console.log(`(d)/(c) requests/s: ${((fullRow.result.requestsPerSecond / bareRow.result.requestsPerSecond) * 100).toFixed(0)}%`);
+    return;
+  }
   console.log(`\nAt a constant ${RATE.toLocaleString("en")} requests/s (${RATE_SECONDS} s after ${RATE_WARMUP} s, up to ${CONNECTIONS} connections):`);
   const rateDirect = await measure("(a) upstream directly", `${upstream.url}${path}`, {}, "rate", { roles: () => upstreamRole });
   const rateFull = await measure("(d) gateway, full", fullUrl, keyed, "rate", {
@@ -535,17 +572,7 @@ async function main() {
 
   const [a, b, c, d] = [rows.find((r) => r.label.startsWith("(a)")), rows.find((r) => r.label.startsWith("(b)")), rows.find((r) => r.label.startsWith("(c)")), rows.find((r) => r.label.startsWith("(d)"))];
   printThroughput(rows);
-  const roles = ["load generator", "upstream", "proxy", "redis", "postgres"];
-  console.log(`\nCPU time per request, µs (from /proc):\n${"".padEnd(6)}${roles.map((role) => role.padStart(15)).join("")}   machine busy (others, steal)`);
-  for (const row of rows) {
-    if (!row.cpu) continue;
-    const cells = roles.map((role) => (row.cpu![role] === undefined ? "—" : row.cpu![role].toFixed(0)).padStart(15)).join("");
-    console.log(`${row.label.slice(0, 3).padEnd(6)}${cells}   ${((row.machineBusy ?? 0) * 100).toFixed(0)}% (${((row.others ?? 0) * 100).toFixed(0)}%, ${((row.steal ?? 0) * 100).toFixed(0)}%)`);
-  }
-  console.log("  (machine busy: all cores together; others: what no process above used, i.e. other people's work on this machine; steal: time the hypervisor gave to other machines. redis-server may also serve others.)");
-  for (const row of rows) {
-    if ((row.others ?? 0) > DISTURBED) console.log(`  warning: other work used ${((row.others ?? 0) * 100).toFixed(0)}% of the machine during ${row.label.slice(0, 3)}: its figures are disturbed.`);
-  }
+  printCpu(rows);
   const unclean = rows.filter((row) => row.result.non2xx > 0 || row.result.errors > 0);
   for (const row of unclean) console.log(`  warning: ${row.label.slice(0, 3)} had ${row.result.non2xx} non-2xx answers (${JSON.stringify(row.result.statusCodes)}) and ${row.result.errors} errors: not a clean measurement.`);
 

@@ -133,7 +133,7 @@ export function createHandler(options: GatewayOptions) {
       metrics.latency.observe({ api: label }, latencyMs / 1000);
       if (api && options.usage) {
         options.usage.record({
-          at: new Date(),
+          at: Date.now(),
           apiId: api.id,
           versionId: version?.id ?? null,
           applicationId: caller?.applicationId ?? null,

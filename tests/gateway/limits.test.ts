@@ -57,6 +57,28 @@ describe("limits counted in Redis", () => {
     expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(10);
   });
 
+  it("counts the requests of one event-loop turn in one script call, subjects and windows kept apart, past the batch bound", async () => {
+    const subjects = Array.from({ length: 7 }, () => `sub-${randomUUID()}`);
+    const limits: PlanLimits = { rateLimitPerMinute: 50, monthlyQuota: BigInt(80) };
+    // EVALSHA, or EVAL when the script is not loaded yet.
+    const scriptCalls = async () => [...(await redisA.info("commandstats")).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    const before = await scriptCalls();
+    // 700 requests in one synchronous burst: 100 per subject, over three batches of at most 256.
+    const outcomes = await Promise.all(Array.from({ length: 700 }, (_, i) => limiterA.consume(subjects[i % 7], limits)));
+    const calls = (await scriptCalls()) - before;
+    for (const subject of subjects) {
+      const mine = outcomes.filter((_, i) => subjects[i % 7] === subject);
+      expect(mine.filter((o) => o.allowed)).toHaveLength(50);
+      expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(50);
+    }
+    // The counts each request was told go up one by one, in the order they were asked.
+    const remaining = outcomes.filter((_, i) => subjects[i % 7] === subjects[0]).slice(0, 50).map((o) => /r=(\d+)/.exec(o.headers.RateLimit)![1]);
+    expect(remaining.map(Number)).toEqual(Array.from({ length: 50 }, (_, i) => 49 - i));
+    // Other tests' calls may land in between; far fewer than one per request in any case.
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThan(10);
+  });
+
   it("keeps subjects apart", async () => {
     const a = `sub-${randomUUID()}`;
     const b = `sub-${randomUUID()}`;

@@ -1,0 +1,124 @@
+// The gateway's usage recorder (gateway/usage.ts) against the real database:
+// what a request records arrives intact, whatever its text; a backlog is
+// bounded; a failing database is retried and a poisoned batch is not.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createUsageRecorder, type UsageRow } from "@/gateway/usage";
+import { utcTypes } from "@/lib/pg-types";
+import { clearUsage } from "./usage-fixtures";
+
+let pool: pg.Pool;
+
+beforeAll(() => {
+  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2, types: utcTypes });
+});
+
+afterAll(async () => {
+  await pool.end();
+});
+
+beforeEach(clearUsage);
+
+function row(overrides: Partial<UsageRow> = {}): UsageRow {
+  return {
+    at: Date.UTC(2031, 0, 2, 3, 4, 5, 678),
+    apiId: "api-1",
+    versionId: "version-1",
+    applicationId: "app-1",
+    teamId: "team-1",
+    method: "GET",
+    path: "/items",
+    status: 200,
+    latencyMs: 1.234567,
+    bytesIn: 0,
+    bytesOut: 1024,
+    cache: null,
+    requestId: randomUUID(),
+    gateway: "gw-test",
+    ...overrides,
+  };
+}
+
+async function stored() {
+  const { rows } = await pool.query(`SELECT * FROM "UsageEvent" ORDER BY id`);
+  return rows;
+}
+
+describe("usage recorder", () => {
+  it("writes every row with its exact values, text of any kind included", async () => {
+    const recorder = createUsageRecorder({ pool, flushMs: 60_000 });
+    const paths = ["/items", '/a"b\\c', "/naïve/日本/🚀", "/tab\there", "/nul\0byte", `/${"x".repeat(499)}`];
+    const rows = paths.map((path, i) => row({ path, status: 200 + i, cache: i % 2 ? "HIT" : "MISS", versionId: i === 0 ? null : "version-1", applicationId: i === 1 ? null : "app-1", teamId: i === 1 ? null : "team-1" }));
+    for (const r of rows) recorder.record(r);
+    expect(recorder.pending()).toBe(rows.length);
+    await recorder.close();
+    expect(recorder.pending()).toBe(0);
+
+    const saved = await stored();
+    expect(saved.map((s) => s.path)).toEqual(paths.map((path) => path.replace("\0", "\uFFFD")));
+    expect(saved[0]).toMatchObject({ at: new Date(rows[0].at), apiId: "api-1", versionId: null, applicationId: "app-1", teamId: "team-1", method: "GET", status: 200, latencyMs: 1.234567, bytesIn: 0, bytesOut: 1024, cache: "MISS", requestId: rows[0].requestId, gateway: "gw-test" });
+    expect(saved[1]).toMatchObject({ versionId: "version-1", applicationId: null, teamId: null, status: 201, cache: "HIT" });
+  });
+
+  it("writes a large backlog in several statements, none lost", async () => {
+    const statements: number[] = [];
+    const counting = { query: (text: string, values: unknown[]) => (statements.push((values[0] as Buffer).length), pool.query(text, values)) } as unknown as pg.Pool;
+    const counted = createUsageRecorder({ pool: counting, flushMs: 60_000 });
+    for (let i = 0; i < 5_000; i++) counted.record(row({ status: 200 + (i % 300), path: `/items/${i}` }));
+    await counted.close();
+    const { rows } = await pool.query<{ n: number; paths: number }>(`SELECT count(*)::int AS n, count(DISTINCT path)::int AS paths FROM "UsageEvent"`);
+    expect(rows[0]).toEqual({ n: 5_000, paths: 5_000 });
+    // Each statement carries at most one batch (256 KiB).
+    expect(statements.length).toBeGreaterThan(1);
+    expect(Math.max(...statements)).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it("keeps rows while the database fails and writes them once it answers", async () => {
+    let failures = 2;
+    const errors: string[] = [];
+    const flaky = {
+      query: (text: string, values: unknown[]) => (failures-- > 0 ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : pool.query(text, values)),
+    } as unknown as pg.Pool;
+    const recorder = createUsageRecorder({ pool: flaky, flushMs: 60_000, onError: (error) => errors.push(error.message) });
+    for (let i = 0; i < 10; i++) recorder.record(row());
+    await recorder.flush();
+    await recorder.flush();
+    expect(recorder.pending()).toBe(10);
+    expect(await stored()).toHaveLength(0);
+    await recorder.flush();
+    expect(recorder.pending()).toBe(0);
+    expect(await stored()).toHaveLength(10);
+    expect(errors).toEqual(["connect ECONNREFUSED", "connect ECONNREFUSED"]);
+  });
+
+  it("bounds the backlog while the database is unreachable, dropping the oldest rows and counting them", async () => {
+    const down = { query: () => Promise.reject(new Error("connect ECONNREFUSED")) } as unknown as pg.Pool;
+    let dropped = 0;
+    const recorder = createUsageRecorder({ pool: down, flushMs: 60_000, maxBuffered: 2_000, onDropped: (n) => (dropped += n), onError: () => {} });
+    for (let i = 0; i < 10_000; i++) recorder.record(row({ path: `/items/${i}` }));
+    expect(recorder.pending()).toBeLessThanOrEqual(2_000);
+    expect(recorder.pending()).toBeGreaterThan(1_000);
+    expect(dropped + recorder.pending()).toBe(10_000);
+    await recorder.flush();
+    expect(recorder.pending() + dropped).toBe(10_000);
+  });
+
+  it("drops a batch the database refuses as data, and goes on with the next", async () => {
+    let calls = 0;
+    const errors: string[] = [];
+    let dropped = 0;
+    const refusing = {
+      query: (text: string, values: unknown[]) => (calls++ === 0 ? Promise.reject(Object.assign(new Error("invalid input syntax"), { code: "22P02" })) : pool.query(text, values)),
+    } as unknown as pg.Pool;
+    const recorder = createUsageRecorder({ pool: refusing, flushMs: 60_000, onDropped: (n) => (dropped += n), onError: (error) => errors.push(error.message) });
+    for (let i = 0; i < 3; i++) recorder.record(row());
+    await recorder.flush();
+    expect(dropped).toBe(3);
+    expect(recorder.pending()).toBe(0);
+    recorder.record(row({ path: "/after" }));
+    await recorder.close();
+    expect((await stored()).map((s) => s.path)).toEqual(["/after"]);
+    expect(errors).toEqual(["invalid input syntax"]);
+  });
+});
