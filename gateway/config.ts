@@ -7,6 +7,7 @@
 import { Client, type Pool } from "pg";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import type { SelectableVersion } from "@/lib/versions/selector";
+import { versionLifecycleHeaders } from "./http";
 
 export interface GatewayVersion extends SelectableVersion {
   id: string;
@@ -14,6 +15,8 @@ export interface GatewayVersion extends SelectableVersion {
   deprecatedAt: Date | null;
   sunsetAt: Date | null;
   replacement: string | null;
+  /** Deprecation and Sunset as a flat name/value list, computed when loaded. */
+  lifecycleHeaders: string[];
 }
 
 export interface GatewayApi {
@@ -292,7 +295,20 @@ export class ConfigStore {
 }
 
 function withoutApiId(row: VersionRow): GatewayVersion {
-  return { id: row.id, version: row.version, major: row.major, minor: row.minor, patch: row.patch, prerelease: row.prerelease, state: row.state, upstreamUrl: row.upstreamUrl, deprecatedAt: row.deprecatedAt, sunsetAt: row.sunsetAt, replacement: row.replacement };
+  return {
+    id: row.id,
+    version: row.version,
+    major: row.major,
+    minor: row.minor,
+    patch: row.patch,
+    prerelease: row.prerelease,
+    state: row.state,
+    upstreamUrl: row.upstreamUrl,
+    deprecatedAt: row.deprecatedAt,
+    sunsetAt: row.sunsetAt,
+    replacement: row.replacement,
+    lifecycleHeaders: versionLifecycleHeaders(row),
+  };
 }
 
 function toPlan(row: { id: string; rateLimitPerMinute: number | null; monthlyQuota: string | null }): GatewayPlan {

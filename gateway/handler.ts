@@ -14,7 +14,7 @@ import type { Limiter, LimitOutcome, PlanLimits } from "./limits";
 import { cacheKey, isCacheable, mayServeFromCache, ttlFor, type ResponseCache } from "./cache";
 import type { UsageRecorder } from "./usage";
 import type { Metrics } from "./metrics";
-import { clientResponseHeaders, lifecycleHeaders, sendProblem, upstreamRequestHeaders } from "./http";
+import { appendClientResponseHeaders, sendProblem, successorLink, upstreamRequestHeaders } from "./http";
 import { BodyTooLarge, classifyUpstreamError, forward, limitBody } from "./proxy";
 
 export interface GatewayOptions {
@@ -101,6 +101,18 @@ function isRefusal(value: Caller | Refusal): value is Refusal {
   return "status" in value;
 }
 
+/** A flat name/value list as pairs, a header with several values as several pairs. */
+function headerPairs(list: (string | string[])[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i] as string;
+    const value = list[i + 1];
+    if (Array.isArray(value)) for (const item of value) pairs.push([name, item]);
+    else pairs.push([name, value]);
+  }
+  return pairs;
+}
+
 function upstreamUrl(base: string, rest: string, query: string): string {
   return `${base.replace(/\/+$/, "")}/${rest}${query}`;
 }
@@ -112,7 +124,9 @@ export function createHandler(options: GatewayOptions) {
     const started = performance.now();
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    res.setHeader("x-request-id", requestId);
+    // The gateway's own response headers as a flat name/value list, grown as
+    // the request passes each step: what every answer from here on carries.
+    const edge: string[] = ["x-request-id", requestId];
     const rawUrl = req.url ?? "/";
     const queryStart = rawUrl.indexOf("?");
     const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
@@ -150,7 +164,7 @@ export function createHandler(options: GatewayOptions) {
         });
       }
     };
-    const refuse = (refusal: Refusal, extra: Record<string, string> = {}) => finish(sendProblem(res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId }, { ...refusal.headers, ...extra }));
+    const refuse = (refusal: Refusal) => finish(sendProblem(res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId }, refusal.headers ? [...edge, ...Object.entries(refusal.headers).flat()] : edge));
 
     const params = query.length > 1 ? new URLSearchParams(query) : null;
     if (params && KEY_QUERY_PARAMETERS.some((name) => params.has(name))) {
@@ -164,39 +178,39 @@ export function createHandler(options: GatewayOptions) {
     }
     version = selectVersion(api.versions, decodeURIComponent(selector));
     if (!version) return refuse({ status: 404, code: "version-not-found", title: "Not Found", detail: `${api.slug} has no released version "${selector}".` });
-    const successorPath = version.replacement ? `/${api.slug}/${version.replacement}/${rest}` : null;
-    const lifecycle = lifecycleHeaders({ state: version.state, deprecatedAt: version.deprecatedAt, sunsetAt: version.sunsetAt, successorPath });
+    for (const header of version.lifecycleHeaders) edge.push(header);
+    if (version.replacement && version.state !== "PUBLISHED") edge.push("link", successorLink(`/${api.slug}/${version.replacement}/${rest}`));
     if (version.state === "RETIRED") {
-      return refuse(
-        { status: 410, code: "version-retired", title: "Gone", detail: `${api.slug} ${version.version} is retired.${version.replacement ? ` Use ${version.replacement} instead.` : ""}` },
-        lifecycle,
-      );
+      return refuse({ status: 410, code: "version-retired", title: "Gone", detail: `${api.slug} ${version.version} is retired.${version.replacement ? ` Use ${version.replacement} instead.` : ""}` });
     }
     if (!version.upstreamUrl) return refuse({ status: 502, code: "no-upstream", title: "Bad Gateway", detail: `${api.slug} ${version.version} has no upstream URL configured.` });
 
     const authenticated = authenticate(options, req, api, req.socket.remoteAddress ?? "unknown");
-    if (isRefusal(authenticated)) return refuse(authenticated, lifecycle);
+    if (isRefusal(authenticated)) return refuse(authenticated);
     caller = authenticated;
 
     // Before the limits: a refused oversized request should not use up the plan's quota.
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > options.maxBodyBytes) {
-      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, lifecycle);
+      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
     }
     let limitOutcome: LimitOutcome | null = null;
     if (options.limiter) {
       limitOutcome = await options.limiter.consume(caller.subject, caller.limits);
+      for (const name in limitOutcome.headers) edge.push(name, limitOutcome.headers[name]);
       if (!limitOutcome.allowed) {
         metrics.limited.inc({ window: limitOutcome.exceeded ?? "minute" });
-        return refuse(
-          { status: 429, code: "rate-limited", title: "Too Many Requests", detail: limitOutcome.exceeded === "month" ? "The monthly quota of this plan is used up." : "Too many requests for this plan: slow down." },
-          { ...lifecycle, ...limitOutcome.headers, "retry-after": String(limitOutcome.retryAfterSeconds ?? 60) },
-        );
+        return refuse({
+          status: 429,
+          code: "rate-limited",
+          title: "Too Many Requests",
+          detail: limitOutcome.exceeded === "month" ? "The monthly quota of this plan is used up." : "Too many requests for this plan: slow down.",
+          headers: { "retry-after": String(limitOutcome.retryAfterSeconds ?? 60) },
+        });
       }
     }
 
     const method = req.method ?? "GET";
-    const extraHeaders: Record<string, string> = { ...lifecycle, ...(limitOutcome?.headers ?? {}) };
     const cacheable = options.cache && api.cacheEnabled && (method === "GET" || method === "HEAD") && mayServeFromCache(req.headers);
     const key = cacheable
       ? cacheKey({ versionId: version.id, consumer: caller.applicationId ?? "anonymous", method, pathAndQuery: `/${rest}${query}`, accept: req.headers.accept ?? null, acceptEncoding: req.headers["accept-encoding"] ?? null })
@@ -207,7 +221,7 @@ export function createHandler(options: GatewayOptions) {
       if (hit) {
         cacheResult = "HIT";
         const age = Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000));
-        res.writeHead(hit.status, [...hit.headers.flat(), ...Object.entries({ ...extraHeaders, "x-cache": "HIT", age: String(age) }).flat()]);
+        res.writeHead(hit.status, [...hit.headers.flat(), ...edge, "x-cache", "HIT", "age", String(age)]);
         bytesOut = hit.body.length;
         res.end(method === "HEAD" ? undefined : hit.body);
         return finish(hit.status);
@@ -233,7 +247,7 @@ export function createHandler(options: GatewayOptions) {
       upstream = await forward(options.agent, upstreamUrl(version.upstreamUrl, rest, query), { method, headers, body });
     } catch (error) {
       if (error instanceof BodyTooLarge || (error as { cause?: unknown }).cause instanceof BodyTooLarge) {
-        return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` }, extraHeaders);
+        return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
       }
       const kind = classifyUpstreamError(error);
       metrics.upstreamErrors.inc({ kind });
@@ -241,14 +255,16 @@ export function createHandler(options: GatewayOptions) {
         kind === "timeout"
           ? { status: 504, code: "upstream-timeout", title: "Gateway Timeout", detail: `${api.slug} did not answer in time.` }
           : { status: 502, code: "upstream-unavailable", title: "Bad Gateway", detail: `${api.slug} could not be reached (${kind === "refused" ? "connection refused" : kind === "reset" ? "connection reset" : "upstream error"}).` },
-        extraHeaders,
       );
     }
 
-    const responseHeaders = clientResponseHeaders(upstream.headers);
+    const outgoing: (string | string[])[] = [];
+    appendClientResponseHeaders(outgoing, upstream.headers);
     // Judged on what went upstream: the consumer's key is gone by then, an upstream credential is not.
     const store = key && options.cache && isCacheable({ method, headers }, { status: upstream.statusCode, headers: upstream.headers });
-    const outgoing = { ...responseHeaders, ...extraHeaders, ...(cacheResult ? { "x-cache": cacheResult } : {}) };
+    const storedHeaders = store ? headerPairs(outgoing) : null;
+    for (const header of edge) outgoing.push(header);
+    if (cacheResult) outgoing.push("x-cache", cacheResult);
     res.writeHead(upstream.statusCode, outgoing);
     const chunks: Buffer[] = [];
     try {
@@ -262,8 +278,8 @@ export function createHandler(options: GatewayOptions) {
       res.destroy();
       return finish(upstream.statusCode);
     }
-    if (store && key && options.cache) {
-      void options.cache.set(key, { status: upstream.statusCode, headers: Object.entries(responseHeaders).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x) => [n, x] as [string, string]) : [[n, v] as [string, string]])), body: Buffer.concat(chunks), storedAt: Date.now() }, ttlFor(api.cacheTtlSeconds, upstream.headers));
+    if (storedHeaders && key && options.cache) {
+      void options.cache.set(key, { status: upstream.statusCode, headers: storedHeaders, body: Buffer.concat(chunks), storedAt: Date.now() }, ttlFor(api.cacheTtlSeconds, upstream.headers));
     }
     return finish(upstream.statusCode);
   };

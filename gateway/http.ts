@@ -12,6 +12,8 @@ function connectionTokens(headers: IncomingHttpHeaders | Record<string, string |
   const value = headers.connection;
   // Most requests carry no Connection header: no Set to build for them.
   if (value === undefined) return NO_TOKENS;
+  // What nearly every upstream sends: no header is named in it.
+  if (value === "keep-alive" || value === "close") return NO_TOKENS;
   const list = Array.isArray(value) ? value.join(",") : (value ?? "");
   return new Set(list.split(",").map((token) => token.trim().toLowerCase()).filter(Boolean));
 }
@@ -28,37 +30,43 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, drop: Read
   return out;
 }
 
-/** End-to-end response headers for the client. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const named = connectionTokens(upstream);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
 export interface LifecycleFacts {
   state: string;
   deprecatedAt: Date | null;
   sunsetAt: Date | null;
-  /** Path of the successor version on this gateway, when there is one. */
-  successorPath: string | null;
 }
 
 /**
- * Deprecation (RFC 9745: a structured-field date, "@<unix seconds>"), Sunset
- * (RFC 8594: an HTTP-date) and Link rel="successor-version" (RFC 5829).
+ * Deprecation (RFC 9745: a structured-field date, "@<unix seconds>") and
+ * Sunset (RFC 8594: an HTTP-date) of a version, as a flat name/value list.
+ * They change only with the version, so the config computes them once when
+ * it loads it.
  */
-export function lifecycleHeaders(facts: LifecycleFacts): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (facts.state === "DEPRECATED") {
-    headers.deprecation = facts.deprecatedAt ? `@${Math.floor(facts.deprecatedAt.getTime() / 1000)}` : "?1";
-    if (facts.sunsetAt) headers.sunset = facts.sunsetAt.toUTCString();
-  }
-  if (facts.successorPath && facts.state !== "PUBLISHED") headers.link = `<${facts.successorPath}>; rel="successor-version"`;
+export function versionLifecycleHeaders(facts: LifecycleFacts): string[] {
+  if (facts.state !== "DEPRECATED") return [];
+  const headers = ["deprecation", facts.deprecatedAt ? `@${Math.floor(facts.deprecatedAt.getTime() / 1000)}` : "?1"];
+  if (facts.sunsetAt) headers.push("sunset", facts.sunsetAt.toUTCString());
   return headers;
+}
+
+/** Link rel="successor-version" (RFC 5829): the same path on the version that replaces this one. */
+export function successorLink(successorPath: string): string {
+  return `<${successorPath}>; rel="successor-version"`;
+}
+
+// Set by the gateway on its answers: an upstream's own value is not passed on
+// beside it. (Link is not among them: an upstream's links, pagination say,
+// go out next to the gateway's successor-version link.)
+const GATEWAY_OWNED = new Set(["x-request-id", "deprecation", "sunset", "ratelimit", "ratelimit-policy", "x-cache"]);
+
+/** End-to-end upstream response headers for the client, appended to a flat name/value list. */
+export function appendClientResponseHeaders(out: (string | string[])[], upstream: Record<string, string | string[] | undefined>): void {
+  const named = connectionTokens(upstream);
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || GATEWAY_OWNED.has(name)) continue;
+    out.push(name, value);
+  }
 }
 
 export interface Problem {
@@ -70,14 +78,16 @@ export interface Problem {
 }
 
 /** An RFC 9457 answer, with the same problem type URIs as Portico's REST API. */
-export function sendProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> = {}): number {
+export function sendProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> | string[] = {}): number {
   if (res.headersSent) {
     res.destroy();
     return problem.status;
   }
   const { code, ...rest } = problem;
   const body = JSON.stringify({ type: `https://portico.dev/problems/${code}`, ...rest });
-  res.writeHead(problem.status, { ...headers, "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+  const list = Array.isArray(headers) ? [...headers] : Object.entries(headers).flat();
+  list.push("content-type", "application/problem+json", "content-length", String(Buffer.byteLength(body)), "cache-control", "no-store");
+  res.writeHead(problem.status, list);
   res.end(body);
   return problem.status;
 }

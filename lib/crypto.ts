@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A random secret with a recognisable prefix, e.g. `ptc_pat_…`. */
 export function generateSecret(prefix: string): string {
@@ -10,7 +10,7 @@ export function generateSecret(prefix: string): string {
  * hash (no password-style stretching needed).
  */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -24,6 +24,11 @@ beforeAll(async () => {
       return;
     }
     if (req.url?.startsWith("/reset")) return req.socket.destroy();
+    if (req.url?.startsWith("/paged")) {
+      // Headers the gateway also sets, and a Link of the upstream's own.
+      res.writeHead(200, { link: '</paged?page=2>; rel="next"', "x-request-id": "from-upstream", deprecation: "?0", ratelimit: '"upstream";r=1;t=1', "x-cache": "HIT" });
+      return res.end("[]");
+    }
     res.writeHead(201, { "content-type": "application/json", connection: "x-upstream-hop", "x-upstream-hop": "1", "x-upstream": "yes" });
     res.end(JSON.stringify({ method: req.method, url: req.url, bytes: body.length }));
   });
@@ -167,6 +172,23 @@ describe("lifecycle at the edge", () => {
     expect(response.headers.get("deprecation")).toBe(`@${Math.floor(version.deprecatedAt!.getTime() / 1000)}`);
     expect(response.headers.get("sunset")).toBe(version.sunsetAt!.toUTCString());
     expect(response.headers.get("link")).toBe(`</${world.slug}/2.1.0/orders>; rel="successor-version"`);
+  });
+
+  it("keeps the upstream's own Link beside the successor link; the gateway's request id, lifecycle and limit headers are not doubled", async () => {
+    const response = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      const req = httpRequest(`${gateway.url}/${world.slug}/1.5.0/paged`, { headers: { authorization: `Bearer ${world.key}`, "x-request-id": "req-123" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.headers));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    // node:http joins repeated fields with ", "; one value each means one field each.
+    expect(response.link).toBe(`</paged?page=2>; rel="next", </${world.slug}/2.1.0/paged>; rel="successor-version"`);
+    expect(response["x-request-id"]).toBe("req-123");
+    expect(response.deprecation).toMatch(/^@\d+$/);
+    expect(response["x-cache"]).toBeUndefined();
+    expect(response.ratelimit).toMatch(/^"minute";r=\d+;t=\d+$/);
   });
 
   it("a retired version answers 410 Gone pointing at its replacement; a published one has no lifecycle headers", async () => {
