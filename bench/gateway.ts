@@ -255,7 +255,7 @@ async function startGateway(databaseUrl: string, env: Record<string, string>): P
   // `node --import tsx` rather than the tsx CLI: one process, so its pid is
   // the gateway's own for /proc/<pid>/status.
   const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawnTs("gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env }, profile);
+  const child = spawnTs(process.env.BENCH_GATEWAY_FILE ?? "gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env }, profile);
   const output = capture(child);
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/health`, child, output);

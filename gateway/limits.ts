@@ -342,8 +342,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return limitOutcome(limits, allowed, c.minuteCount, minuteResetMs, c.monthCount, m.endsAt - nowMs);
   }
 
+  // Requests wait in `queue` while a batch is in flight, and go together in
+  // the next one when it returns: under load a batch holds what arrived
+  // during one round trip; when quiet, a request waits for no other.
   let queue: Pending[] = [];
   let flushScheduled = false;
+  let inFlight = 0;
 
   function remember(entry: Pending, allowed: number, minuteCount: number, minuteTtlMs: number, monthCount: number): LimitOutcome {
     const c = countsOf(entry.subject, entry.month.index);
@@ -376,9 +380,18 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   function flushQueue() {
     flushScheduled = false;
+    if (inFlight > 0 || queue.length === 0) return;
     const waiting = queue;
     queue = [];
-    for (let start = 0; start < waiting.length; start += MAX_BATCH) void countBatch(waiting.slice(start, start + MAX_BATCH));
+    for (let start = 0; start < waiting.length; start += MAX_BATCH) {
+      inFlight += 1;
+      void countBatch(waiting.slice(start, start + MAX_BATCH)).finally(batchDone);
+    }
+  }
+
+  function batchDone() {
+    inFlight -= 1;
+    if (inFlight === 0) flushQueue();
   }
 
   function consume(subject: string, limits: PlanLimits, now: Date = new Date()): Promise<LimitOutcome> {
@@ -396,7 +409,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       queue.push({ subject, limits, nowMs, month: m, resolve });
       // After this turn's other requests (setImmediate runs once the sockets
       // that were ready have all been read), so they share one call.
-      if (!flushScheduled) {
+      if (!flushScheduled && inFlight === 0) {
         flushScheduled = true;
         setImmediate(flushQueue);
       }
