@@ -1,7 +1,8 @@
 // npm run bench:gateway — what the gateway costs in front of an upstream.
 //
 // One run, same load for each target (autocannon, BENCH_CONNECTIONS=50
-// connections, BENCH_SECONDS=15 s measured after a BENCH_WARMUP=20 s warm-up):
+// connections, BENCH_SECONDS=15 s measured after a BENCH_WARMUP=20 s warm-up,
+// the median of BENCH_ROUNDS=3 such runs):
 //   (a) the upstream directly: a node:http server answering 1 KB of JSON;
 //   (b) Debian's nginx as a plain reverse proxy to it (what many would put in
 //       front instead); installed with apt-get when missing;
@@ -51,6 +52,10 @@ const LOAD_WAIT_S = Number(process.env.BENCH_LOAD_WAIT ?? 300);
 // upstream and the load generator a second worker only adds contention;
 // BENCH_NGINX_WORKERS=auto shows that.
 const NGINX_WORKERS = process.env.BENCH_NGINX_WORKERS ?? "1";
+// Each throughput figure is the median of BENCH_ROUNDS measured runs (after
+// one warm-up): on a shared two-core machine single runs of the same build
+// were seen 25% apart.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 // BENCH_TARGETS=cd (say): measure only those targets, for working on one of
 // them; the constant-rate run needs both (a) and (d).
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? "abcd").toLowerCase());
@@ -311,6 +316,10 @@ interface Row {
   label: string;
   result: LoadResult;
   load: number;
+  /** Responses of every measured round (the usage check compares rows written with these). */
+  answeredAllRounds: number;
+  /** Requests/s of each round, when there were several. */
+  rounds?: number[];
   /** CPU µs per answered request by role ("load generator" included), throughput runs only. */
   cpu?: Record<string, number>;
   /** Share of the machine's CPU (all cores) busy during the run, the part of it outside the roles counted, and the share the hypervisor took (steal). */
@@ -337,29 +346,39 @@ async function measure(
   if (warmup > 0) await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify({ ...plan, durationSeconds: warmup })]);
   await options.afterWarmup?.();
   const roles = (await options.roles?.()) ?? {};
-  const before = Object.fromEntries(Object.entries(roles).map(([role, pids]) => [role, pids.reduce((sum, pid) => sum + cpuTicks(pid), 0)]));
-  const machineBefore = machineTicks();
-  const load = load1();
-  process.stdout.write(`measuring ${mode === "throughput" ? SECONDS : RATE_SECONDS} s (load ${load.toFixed(2)})… `);
-  const result = await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify(plan)]);
-  const machineAfter = machineTicks();
-  console.log(`${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s, p99 ${ms(result.p99)}`);
-  const row: Row = { label, result, load };
-  const answered = Math.max(1, result.ok + result.non2xx);
-  // Ticks are 10 ms: over 15 s that is well under 1% of any role here.
-  const cpu: Record<string, number> = { "load generator": (result.cpuMs * 1000) / answered };
-  let ours = result.cpuMs / 10;
-  for (const [role, pids] of Object.entries(roles)) {
-    const ticks = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before[role];
-    cpu[role] = (ticks * 10_000) / answered;
-    ours += ticks;
+  const rounds = mode === "throughput" ? ROUNDS : 1;
+  const runs: Row[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const before = Object.fromEntries(Object.entries(roles).map(([role, pids]) => [role, pids.reduce((sum, pid) => sum + cpuTicks(pid), 0)]));
+    const machineBefore = machineTicks();
+    const load = load1();
+    process.stdout.write(`${round > 1 ? "; " : ""}measuring ${mode === "throughput" ? SECONDS : RATE_SECONDS} s (load ${load.toFixed(2)})… `);
+    const result = await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify(plan)]);
+    const machineAfter = machineTicks();
+    process.stdout.write(`${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s, p99 ${ms(result.p99)}`);
+    const row: Row = { label, result, load, answeredAllRounds: 0 };
+    const answered = Math.max(1, result.ok + result.non2xx);
+    // Ticks are 10 ms: over 15 s that is well under 1% of any role here.
+    const cpu: Record<string, number> = { "load generator": (result.cpuMs * 1000) / answered };
+    let ours = result.cpuMs / 10;
+    for (const [role, pids] of Object.entries(roles)) {
+      const ticks = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before[role];
+      cpu[role] = (ticks * 10_000) / answered;
+      ours += ticks;
+    }
+    const total = machineAfter.total - machineBefore.total;
+    if (mode === "throughput") row.cpu = cpu;
+    row.machineBusy = (machineAfter.busy - machineBefore.busy) / total;
+    row.others = Math.max(0, machineAfter.busy - machineBefore.busy - ours) / total;
+    row.steal = (machineAfter.steal - machineBefore.steal) / total;
+    runs.push(row);
   }
-  const total = machineAfter.total - machineBefore.total;
-  if (mode === "throughput") row.cpu = cpu;
-  row.machineBusy = (machineAfter.busy - machineBefore.busy) / total;
-  row.others = Math.max(0, machineAfter.busy - machineBefore.busy - ours) / total;
-  row.steal = (machineAfter.steal - machineBefore.steal) / total;
-  return row;
+  console.log("");
+  // The median run by requests/s, with its own CPU figures: one disturbed run does not decide the result.
+  const median = [...runs].sort((x, y) => x.result.requestsPerSecond - y.result.requestsPerSecond)[Math.floor(runs.length / 2)];
+  median.answeredAllRounds = runs.reduce((sum, run) => sum + run.result.ok + run.result.non2xx, 0);
+  if (runs.length > 1) median.rounds = runs.map((run) => run.result.requestsPerSecond);
+  return median;
 }
 
 function assertRunning(child: ChildProcess, what: string) {
@@ -443,6 +462,10 @@ function printThroughput(rows: Row[]) {
     );
   }
   console.log("  (load: the 1-minute load average as the measured run started, this benchmark's own processes included.)");
+  const repeated = rows.filter((row) => row.rounds);
+  if (repeated.length) {
+    console.log(`  (each row: the median of ${ROUNDS} runs; all runs, req/s: ${repeated.map((row) => `${row.label.slice(0, 3)} ${row.rounds!.map((n) => Math.round(n).toLocaleString("en")).join(" / ")}`).join("; ")})`);
+  }
 }
 
 function printCpu(rows: Row[]) {
@@ -461,7 +484,7 @@ function printCpu(rows: Row[]) {
 
 async function main() {
   console.log(
-    `bench:gateway — ${CONNECTIONS} connections, ${SECONDS} s measured after a ${WARMUP} s warm-up, per target; ${cpus().length} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`,
+    `bench:gateway — ${CONNECTIONS} connections, the median of ${ROUNDS} runs of ${SECONDS} s after a ${WARMUP} s warm-up, per target; ${cpus().length} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`,
   );
   await waitForLowLoad();
   const haveNginx = TARGETS.has("b") && (await ensureNginx());
@@ -607,9 +630,9 @@ async function main() {
 
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   console.log(`\nGateway (d): peak RSS (VmHWM) ${mb(memory.hwmKb)} (RSS ${mb(memory.rssKb)} at the end of the measured run)`);
-  const answered = fullRow.result.ok + fullRow.result.non2xx;
+  const answered = fullRow.answeredAllRounds;
   console.log(
-    `Usage rows written during the measured ${SECONDS} s of (d): ${usageRows.toLocaleString("en")} for ${answered.toLocaleString("en")} responses counted by autocannon (${((usageRows / answered) * 100).toFixed(1)}%; requests in flight when it stopped are recorded but not counted by it); still buffered: ${settled.pending}; dropped: ${dropped}`,
+    `Usage rows written during the measured ${ROUNDS > 1 ? `${ROUNDS} × ` : ""}${SECONDS} s of (d): ${usageRows.toLocaleString("en")} for ${answered.toLocaleString("en")} responses counted by autocannon (${((usageRows / answered) * 100).toFixed(1)}%; requests in flight when it stopped are recorded but not counted by it); still buffered: ${settled.pending}; dropped: ${dropped}`,
   );
 }
 

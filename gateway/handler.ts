@@ -30,6 +30,7 @@ export interface GatewayOptions {
   tryItSecret: string | null;
 }
 
+const NO_LIMITS: PlanLimits = { rateLimitPerMinute: null, monthlyQuota: null };
 const KEY_QUERY_PARAMETERS = ["key", "api_key", "apikey", "api-key", "access_token"];
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -40,27 +41,31 @@ interface Caller {
   subject: string;
   limits: PlanLimits;
   /** The incoming headers that carried a Portico credential: never forwarded. */
-  credentialHeaders: Set<string>;
+  credentialHeaders: ReadonlySet<string>;
 }
 
 type Refusal = { status: number; code: string; title: string; detail: string; headers?: Record<string, string> };
 
-function presentedKey(req: IncomingMessage): { key: string | null; headers: Set<string> } {
-  const headers = new Set<string>([TRY_IT_HEADER]);
+// The credential headers a request may carry, by which of the two it sent:
+// built once, as every request needs one of them.
+const CREDENTIAL_HEADERS = [[], ["x-api-key"], ["authorization"], ["x-api-key", "authorization"]].map((names) => new Set([TRY_IT_HEADER, ...names]));
+
+function presentedKey(req: IncomingMessage): { key: string | null; headers: ReadonlySet<string> } {
   const apiKeyHeader = req.headers["x-api-key"];
   const authorization = req.headers.authorization;
   const bearer = authorization && /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   let key: string | null = null;
+  let sent = 0;
   if (typeof apiKeyHeader === "string" && apiKeyHeader) {
     key = apiKeyHeader.trim();
-    headers.add("x-api-key");
+    sent |= 1;
   }
   // A Bearer that is a Portico key is ours; any other Authorization is the upstream's business.
   if (bearer && bearer.startsWith("ptk_")) {
     key ??= bearer;
-    headers.add("authorization");
+    sent |= 2;
   }
-  return { key, headers };
+  return { key, headers: CREDENTIAL_HEADERS[sent] };
 }
 
 /** Who is calling, or why not. */
@@ -89,7 +94,8 @@ function authenticate(options: GatewayOptions, req: IncomingMessage, api: Gatewa
     return { status: 403, code: "not-subscribed", title: "Forbidden", detail: `This key's application has no active subscription to ${api.slug}. Request access in the Portico catalog.` };
   }
   const plan = options.config.plan(subscription.planId);
-  const limits = plan ? { rateLimitPerMinute: plan.rateLimitPerMinute, monthlyQuota: plan.monthlyQuota } : { rateLimitPerMinute: null, monthlyQuota: null };
+  // The plan itself: the limiter keeps what it derives from it (its policy header) per plan object.
+  const limits: PlanLimits = plan ?? NO_LIMITS;
   return { applicationId: application.id, teamId: application.teamId, subject: subscription.id, limits, credentialHeaders: headers };
 }
 

@@ -179,6 +179,22 @@ function seconds(ms: number): number {
   return Math.max(0, Math.ceil(ms / 1000));
 }
 
+// A plan's policy header changes only with the plan: built once per plan
+// object (the gateway's config replaces the object when the plan changes).
+const policyHeaders = new WeakMap<PlanLimits, string>();
+
+function policyHeader(limits: PlanLimits): string {
+  let header = policyHeaders.get(limits);
+  if (header === undefined) {
+    const policies: string[] = [];
+    if (limits.rateLimitPerMinute !== null) policies.push(`"minute";q=${sfInteger(limits.rateLimitPerMinute)};w=${MINUTE_WINDOW_S}`);
+    if (limits.monthlyQuota !== null) policies.push(`"month";q=${sfInteger(limits.monthlyQuota)};w=${MONTH_WINDOW_S}`);
+    header = policies.join(", ");
+    policyHeaders.set(limits, header);
+  }
+  return header;
+}
+
 /**
  * The outcome and its headers. `minuteResetMs` is the time left in the open
  * minute window (a full minute when none is open), `monthResetMs` the time to
@@ -193,7 +209,7 @@ export function limitOutcome(
   monthResetMs: number,
 ): LimitOutcome {
   const { rateLimitPerMinute: perMinute, monthlyQuota: quota } = limits;
-  const policies: string[] = [];
+  if (perMinute === null && quota === null) return { allowed: true, headers: {} };
   // The draft asks for the window with the lowest remaining value; between
   // equals, the later reset, which is the one a refused client must wait for.
   let name = "";
@@ -201,13 +217,11 @@ export function limitOutcome(
   let reset = 0;
   let monthExhausted = false;
   if (perMinute !== null) {
-    policies.push(`"minute";q=${sfInteger(perMinute)};w=${MINUTE_WINDOW_S}`);
     name = "minute";
     remaining = Math.max(0, perMinute - minuteCount);
     reset = seconds(minuteResetMs);
   }
   if (quota !== null) {
-    policies.push(`"month";q=${sfInteger(quota)};w=${MONTH_WINDOW_S}`);
     const r = Math.max(0, Number(quota) - monthCount);
     monthExhausted = r === 0;
     const t = seconds(monthResetMs);
@@ -217,7 +231,6 @@ export function limitOutcome(
       reset = t;
     }
   }
-  if (policies.length === 0) return { allowed: true, headers: {} };
   const out: LimitOutcome = { allowed, headers: {} };
   if (!allowed) {
     // Retry-After and the reset of the reported window name the same instant.
@@ -225,7 +238,7 @@ export function limitOutcome(
     out.retryAfterSeconds = reset;
     out.exceeded = monthExhausted ? "month" : "minute";
   }
-  out.headers["RateLimit-Policy"] = policies.join(", ");
+  out.headers["RateLimit-Policy"] = policyHeader(limits);
   out.headers["RateLimit"] = `"${name}";r=${sfInteger(remaining)};t=${reset}`;
   return out;
 }

@@ -149,9 +149,17 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
   const timer = setInterval(() => void flush(), options.flushMs ?? 1_000);
   timer.unref();
 
+  // Consecutive requests often end in the same millisecond.
+  let isoMs = NaN;
+  let iso = "";
+
   return {
     record(row) {
-      const text = `{"at":"${new Date(row.at).toISOString()}","apiId":${json(row.apiId)},"versionId":${json(row.versionId)},"applicationId":${json(row.applicationId)},"teamId":${json(row.teamId)},"method":${json(row.method)},"path":${json(row.path)},"status":${row.status},"latencyMs":${row.latencyMs},"bytesIn":${row.bytesIn},"bytesOut":${row.bytesOut},"cache":${json(row.cache)},"requestId":${json(row.requestId)},"gateway":${json(row.gateway)}}`;
+      if (row.at !== isoMs) {
+        isoMs = row.at;
+        iso = new Date(isoMs).toISOString();
+      }
+      const text = `{"at":"${iso}","apiId":${json(row.apiId)},"versionId":${json(row.versionId)},"applicationId":${json(row.applicationId)},"teamId":${json(row.teamId)},"method":${json(row.method)},"path":${json(row.path)},"status":${row.status},"latencyMs":${row.latencyMs},"bytesIn":${row.bytesIn},"bytesOut":${row.bytesOut},"cache":${json(row.cache)},"requestId":${json(row.requestId)},"gateway":${json(row.gateway)}}`;
       let batch = current();
       if (!batch.append(text)) {
         batch.seal();
