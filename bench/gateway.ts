@@ -1,8 +1,9 @@
 // npm run bench:gateway — what the gateway costs in front of an upstream.
 //
 // One run, same load for each target (autocannon, BENCH_CONNECTIONS=50
-// connections, BENCH_SECONDS=15 s measured after a BENCH_WARMUP=20 s warm-up,
-// the median of BENCH_ROUNDS=3 such runs):
+// connections, one BENCH_WARMUP=20 s warm-up each, then BENCH_ROUNDS=3 rounds
+// in which every target is measured for BENCH_SECONDS=15 s in turn; each
+// figure is the median over the rounds):
 //   (a) the upstream directly: a node:http server answering 1 KB of JSON;
 //   (b) Debian's nginx as a plain reverse proxy to it (what many would put in
 //       front instead); installed with apt-get when missing;
@@ -316,8 +317,6 @@ interface Row {
   label: string;
   result: LoadResult;
   load: number;
-  /** Responses of every measured round (the usage check compares rows written with these). */
-  answeredAllRounds: number;
   /** Requests/s of each round, when there were several. */
   rounds?: number[];
   /** CPU µs per answered request by role ("load generator" included), throughput runs only. */
@@ -328,58 +327,71 @@ interface Row {
   steal?: number;
 }
 
-async function measure(
-  label: string,
-  url: string,
-  headers: Record<string, string>,
-  mode: "throughput" | "rate",
-  options: { afterWarmup?: () => Promise<void>; roles?: () => Promise<Roles> | Roles } = {},
-): Promise<Row> {
-  const plan: LoadPlan =
-    mode === "throughput"
-      ? { mode, url, headers, connections: CONNECTIONS, warmupSeconds: 0, durationSeconds: SECONDS }
-      : { mode, url, headers, connections: CONNECTIONS, warmupSeconds: 0, durationSeconds: RATE_SECONDS, rate: RATE };
-  const warmup = mode === "throughput" ? WARMUP : RATE_WARMUP;
-  process.stdout.write(`  ${label}: warm-up ${warmup} s, `);
-  // The warm-up is a run of its own so that what happens between it and the
-  // measured run (counting usage rows) is part of neither.
-  if (warmup > 0) await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify({ ...plan, durationSeconds: warmup })]);
-  await options.afterWarmup?.();
-  const roles = (await options.roles?.()) ?? {};
-  const rounds = mode === "throughput" ? ROUNDS : 1;
-  const runs: Row[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const before = Object.fromEntries(Object.entries(roles).map(([role, pids]) => [role, pids.reduce((sum, pid) => sum + cpuTicks(pid), 0)]));
-    const machineBefore = machineTicks();
-    const load = load1();
-    process.stdout.write(`${round > 1 ? "; " : ""}measuring ${mode === "throughput" ? SECONDS : RATE_SECONDS} s (load ${load.toFixed(2)})… `);
-    const result = await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify(plan)]);
-    const machineAfter = machineTicks();
-    process.stdout.write(`${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s, p99 ${ms(result.p99)}`);
-    const row: Row = { label, result, load, answeredAllRounds: 0 };
-    const answered = Math.max(1, result.ok + result.non2xx);
-    // Ticks are 10 ms: over 15 s that is well under 1% of any role here.
-    const cpu: Record<string, number> = { "load generator": (result.cpuMs * 1000) / answered };
-    let ours = result.cpuMs / 10;
-    for (const [role, pids] of Object.entries(roles)) {
-      const ticks = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before[role];
-      cpu[role] = (ticks * 10_000) / answered;
-      ours += ticks;
-    }
-    const total = machineAfter.total - machineBefore.total;
-    if (mode === "throughput") row.cpu = cpu;
-    row.machineBusy = (machineAfter.busy - machineBefore.busy) / total;
-    row.others = Math.max(0, machineAfter.busy - machineBefore.busy - ours) / total;
-    row.steal = (machineAfter.steal - machineBefore.steal) / total;
-    runs.push(row);
+interface Target {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  roles?: () => Promise<Roles> | Roles;
+}
+
+function loadPlan(target: Target, mode: "throughput" | "rate"): LoadPlan {
+  return mode === "throughput"
+    ? { mode, url: target.url, headers: target.headers, connections: CONNECTIONS, warmupSeconds: 0, durationSeconds: SECONDS }
+    : { mode, url: target.url, headers: target.headers, connections: CONNECTIONS, warmupSeconds: 0, durationSeconds: RATE_SECONDS, rate: RATE };
+}
+
+/** A load run of its own, so that what happens between it and the measured runs (counting usage rows) is part of neither. */
+async function warmUp(target: Target, mode: "throughput" | "rate") {
+  const seconds = mode === "throughput" ? WARMUP : RATE_WARMUP;
+  if (seconds <= 0) return;
+  console.log(`  ${target.label}: warm-up ${seconds} s`);
+  await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify({ ...loadPlan(target, mode), durationSeconds: seconds })]);
+}
+
+/** One measured run, with the CPU time per request of each role from /proc. */
+async function measureRun(target: Target, mode: "throughput" | "rate"): Promise<Row> {
+  const roles = (await target.roles?.()) ?? {};
+  const ticksBefore = new Map<number, number>();
+  for (const pids of Object.values(roles)) for (const pid of pids) ticksBefore.set(pid, cpuTicks(pid));
+  const machineBefore = machineTicks();
+  const load = load1();
+  process.stdout.write(`  ${target.label}: measuring ${mode === "throughput" ? SECONDS : RATE_SECONDS} s (load ${load.toFixed(2)})… `);
+  const result = await runTs<LoadResult>("bench/gateway-load.ts", [JSON.stringify(loadPlan(target, mode))]);
+  const machineAfter = machineTicks();
+  console.log(`${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s, p99 ${ms(result.p99)}`);
+  const row: Row = { label: target.label, result, load };
+  const answered = Math.max(1, result.ok + result.non2xx);
+  // Ticks are 10 ms: over 15 s that is well under 1% of any role here.
+  const cpu: Record<string, number> = { "load generator": (result.cpuMs * 1000) / answered };
+  let ours = result.cpuMs / 10;
+  // Asked again: a process that started during the run (a database
+  // connection the pool opened) used all its CPU time in it.
+  const rolesAfter = (await target.roles?.()) ?? {};
+  for (const [role, pids] of Object.entries(rolesAfter)) {
+    const ticks = [...new Set([...pids, ...(roles[role as keyof Roles] ?? [])])].reduce((sum, pid) => sum + Math.max(0, cpuTicks(pid) - (ticksBefore.get(pid) ?? 0)), 0);
+    cpu[role] = (ticks * 10_000) / answered;
+    ours += ticks;
   }
-  console.log("");
-  // The median run by requests/s, with its own CPU figures: one disturbed run does not decide the result.
-  const median = [...runs].sort((x, y) => x.result.requestsPerSecond - y.result.requestsPerSecond)[Math.floor(runs.length / 2)];
-  median.answeredAllRounds = runs.reduce((sum, run) => sum + run.result.ok + run.result.non2xx, 0);
+  const total = machineAfter.total - machineBefore.total;
+  if (mode === "throughput") row.cpu = cpu;
+  row.machineBusy = (machineAfter.busy - machineBefore.busy) / total;
+  row.others = Math.max(0, machineAfter.busy - machineBefore.busy - ours) / total;
+  row.steal = (machineAfter.steal - machineBefore.steal) / total;
+  return row;
+}
+
+/** The median run by requests/s, with its own figures: one disturbed run does not decide the result. */
+function medianRow(runs: Row[]): Row {
+  const median = { ...[...runs].sort((x, y) => x.result.requestsPerSecond - y.result.requestsPerSecond)[Math.floor(runs.length / 2)] };
   if (runs.length > 1) median.rounds = runs.map((run) => run.result.requestsPerSecond);
   return median;
 }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 
 function assertRunning(child: ChildProcess, what: string) {
   if (child.exitCode !== null || child.signalCode !== null) {
@@ -521,96 +533,110 @@ async function main() {
   await expectResponse("(a)", `${upstream.url}${path}`, {}, is1k);
   if (nginx) await expectResponse("(b)", `${nginx.url}${path}`, {}, is1k);
 
-  const rows: Row[] = [];
   const upstreamRole = { upstream: [upstream.child.pid!] };
-  if (TARGETS.has("a")) rows.push(await measure("(a) upstream directly (node:http, 1 KB JSON)", `${upstream.url}${path}`, {}, "throughput", { roles: () => upstreamRole }));
+  const targets: Target[] = [];
+  if (TARGETS.has("a")) targets.push({ label: "(a) upstream directly (node:http, 1 KB JSON)", url: `${upstream.url}${path}`, headers: {}, roles: () => upstreamRole });
   if (nginx) {
     const nginxPid = nginx.child.pid!;
-    rows.push(
-      await measure(`(b) ${nginx.version} reverse proxy (${NGINX_WORKERS} worker${NGINX_WORKERS === "1" ? "" : "s"})`, `${nginx.url}${path}`, {}, "throughput", {
-        roles: () => ({ ...upstreamRole, proxy: [nginxPid, ...childPids(nginxPid)] }),
-      }),
-    );
-    await stopChild(nginx.child);
+    targets.push({
+      label: `(b) ${nginx.version} reverse proxy (${NGINX_WORKERS} worker${NGINX_WORKERS === "1" ? "" : "s"})`,
+      url: `${nginx.url}${path}`,
+      headers: {},
+      roles: () => ({ ...upstreamRole, proxy: [nginxPid, ...childPids(nginxPid)] }),
+    });
   }
-
-  if (TARGETS.has("c")) {
-    const bare = await startGateway(database.url, { GATEWAY_LIMITS: "off", GATEWAY_USAGE: "off", GATEWAY_ID: "bench-c" });
+  // Every server runs for the whole benchmark; the ones not being measured sit idle.
+  const bare = TARGETS.has("c") ? await startGateway(database.url, { GATEWAY_LIMITS: "off", GATEWAY_USAGE: "off", GATEWAY_ID: "bench-c" }) : null;
+  if (bare) {
     const bareUrl = `${bare.url}/${world.bareSlug}/v1${path}`;
     await expectResponse("(c)", bareUrl, {}, is1k);
-    rows.push(await measure("(c) gateway, no key/limit/log (keyless API)", bareUrl, {}, "throughput", { roles: () => ({ ...upstreamRole, proxy: [bare.child.pid!] }) }));
-    assertRunning(bare.child, "The gateway (c)");
-    await stopChild(bare.child);
+    targets.push({ label: "(c) gateway, no key/limit/log (keyless API)", url: bareUrl, headers: {}, roles: () => ({ ...upstreamRole, proxy: [bare.child.pid!] }) });
   }
-  if (!TARGETS.has("d")) {
-    await stopChild(upstream.child);
-    printThroughput(rows);
-    printCpu(rows);
-    return;
+  const full = TARGETS.has("d") ? await startGateway(database.url, { REDIS_URL, GATEWAY_ID: "bench-d" }) : null;
+  const fullUrl = full ? `${full.url}/${world.keyedSlug}/v1${path}` : "";
+  const fullRoles = async () => ({ ...upstreamRole, proxy: [full!.child.pid!], redis: await redisPid(redis), postgres: await backendPids(database.url, database.name) });
+  if (full) {
+    await expectResponse("(d) without a key", fullUrl, {}, (response) => (response.status === 401 ? null : "a request without a key was not refused"));
+    await expectResponse("(d)", fullUrl, keyed, (response, body) => {
+      const missing = ["deprecation", "sunset", "link", "ratelimit", "ratelimit-policy"].filter((name) => !response.headers.get(name));
+      if (missing.length) return `missing headers: ${missing.join(", ")}`;
+      return is1k(response, body);
+    });
+    const health = (await fetch(`${full.url}/health`).then((r) => r.json())) as { limiter?: string };
+    if (health.limiter !== "redis") throw new Error(`(d): the gateway's limiter is ${health.limiter}, not redis`);
+    targets.push({ label: "(d) gateway, key + Redis limits + usage log + lifecycle headers", url: fullUrl, headers: keyed, roles: fullRoles });
   }
 
-  const full = await startGateway(database.url, { REDIS_URL, GATEWAY_ID: "bench-d" });
-  const fullUrl = `${full.url}/${world.keyedSlug}/v1${path}`;
-  await expectResponse("(d) without a key", fullUrl, {}, (response) => (response.status === 401 ? null : "a request without a key was not refused"));
-  await expectResponse("(d)", fullUrl, keyed, (response, body) => {
-    const missing = ["deprecation", "sunset", "link", "ratelimit", "ratelimit-policy"].filter((name) => !response.headers.get(name));
-    if (missing.length) return `missing headers: ${missing.join(", ")}`;
-    return is1k(response, body);
-  });
-  const health = (await fetch(`${full.url}/health`).then((r) => r.json())) as { limiter?: string };
-  if (health.limiter !== "redis") throw new Error(`(d): the gateway's limiter is ${health.limiter}, not redis`);
-  // Usage rows are counted from after the warm-up and the checks above.
-  let usageBefore = 0;
-  const fullRow = await measure("(d) gateway, key + Redis limits + usage log + lifecycle headers", fullUrl, keyed, "throughput", {
-    afterWarmup: async () => {
-      await usageSettled(full);
-      usageBefore = await countUsage(database.url);
-    },
-    roles: async () => ({ ...upstreamRole, proxy: [full.child.pid!], redis: await redisPid(redis), postgres: await backendPids(database.url, database.name) }),
-  });
-  assertRunning(full.child, "The gateway (d)");
-  const memory = peakRss(full.child.pid!);
-  const settled = await usageSettled(full);
-  const usageRows = (await countUsage(database.url)) - usageBefore;
-  rows.push(fullRow);
-  const dropped = await usageDropped(full);
+  /*
+   * Throughput of each target, the targets taking turns: round 1 runs each
+   * once, then round 2, and so on. The machine's own speed drifts by tens of
+   * percent over minutes here (every process, the load generator included,
+   * gets slower and faster together), so targets compared by a ratio are
+   * measured side by side in time, and the ratio is taken per round.
+   */
+  const runs = await (async () => {
+    for (const target of targets) await warmUp(target, "throughput");
+    // Usage rows are counted from after the warm-ups and the checks above.
+    if (full) await usageSettled(full);
+    const usageBefore = full ? await countUsage(database.url) : 0;
+    console.log(`Measuring in ${ROUNDS} round${ROUNDS === 1 ? "" : "s"}, the targets taking turns:`);
+    const perTarget: Row[][] = targets.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, target] of targets.entries()) perTarget[i].push(await measureRun(target, "throughput"));
+    }
+    return { perTarget, usageBefore };
+  })();
+  if (bare) assertRunning(bare.child, "The gateway (c)");
+  if (full) assertRunning(full.child, "The gateway (d)");
+  const rows = runs.perTarget.map(medianRow);
+  const runsOf = (prefix: string) => runs.perTarget[targets.findIndex((target) => target.label.startsWith(prefix))];
+  /** The median over rounds of x's requests/s over y's in the same round. */
+  const ratio = (x: string, y: string) => {
+    const xs = runsOf(x);
+    const ys = runsOf(y);
+    return xs && ys ? median(xs.map((run, i) => run.result.requestsPerSecond / ys[i].result.requestsPerSecond)) : null;
+  };
+  if (nginx) await stopChild(nginx.child);
+  if (bare) await stopChild(bare.child);
 
-  if (!TARGETS.has("a")) {
-    await stopChild(full.child);
-    await stopChild(upstream.child);
-    printThroughput(rows);
-    printCpu(rows);
-    const bareRow = rows.find((r) => r.label.startsWith("(c)"));
-    if (bareRow) console.log(`(d)/(c) requests/s: ${((fullRow.result.requestsPerSecond / bareRow.result.requestsPerSecond) * 100).toFixed(0)}%`);
-    return;
+  let usage: { rows: number; settled: { pending: number }; dropped: number; memory: { hwmKb: number; rssKb: number } } | null = null;
+  if (full) {
+    const memory = peakRss(full.child.pid!);
+    const settled = await usageSettled(full);
+    usage = { rows: (await countUsage(database.url)) - runs.usageBefore, settled, dropped: await usageDropped(full), memory };
   }
-  console.log(`\nAt a constant ${RATE.toLocaleString("en")} requests/s (${RATE_SECONDS} s after ${RATE_WARMUP} s, up to ${CONNECTIONS} connections):`);
-  const rateDirect = await measure("(a) upstream directly", `${upstream.url}${path}`, {}, "rate", { roles: () => upstreamRole });
-  const rateFull = await measure("(d) gateway, full", fullUrl, keyed, "rate", {
-    roles: async () => ({ ...upstreamRole, proxy: [full.child.pid!], redis: await redisPid(redis), postgres: await backendPids(database.url, database.name) }),
-  });
-  assertRunning(full.child, "The gateway (d)");
-  await stopChild(full.child);
+
+  const rateTargets = TARGETS.has("a") && full;
+  let rateDirect: Row | null = null;
+  let rateFull: Row | null = null;
+  if (rateTargets) {
+    console.log(`\nAt a constant ${RATE.toLocaleString("en")} requests/s (${RATE_SECONDS} s after ${RATE_WARMUP} s, up to ${CONNECTIONS} connections):`);
+    const direct: Target = { label: "(a) upstream directly", url: `${upstream.url}${path}`, headers: {}, roles: () => upstreamRole };
+    const gateway: Target = { label: "(d) gateway, full", url: fullUrl, headers: keyed, roles: fullRoles };
+    await warmUp(direct, "rate");
+    rateDirect = await measureRun(direct, "rate");
+    await warmUp(gateway, "rate");
+    rateFull = await measureRun(gateway, "rate");
+    assertRunning(full.child, "The gateway (d)");
+  }
+  if (full) await stopChild(full.child);
   await stopChild(upstream.child);
 
-  const [a, b, c, d] = [rows.find((r) => r.label.startsWith("(a)")), rows.find((r) => r.label.startsWith("(b)")), rows.find((r) => r.label.startsWith("(c)")), rows.find((r) => r.label.startsWith("(d)"))];
   printThroughput(rows);
   printCpu(rows);
   const unclean = rows.filter((row) => row.result.non2xx > 0 || row.result.errors > 0);
   for (const row of unclean) console.log(`  warning: ${row.label.slice(0, 3)} had ${row.result.non2xx} non-2xx answers (${JSON.stringify(row.result.statusCodes)}) and ${row.result.errors} errors: not a clean measurement.`);
 
-  console.log("");
-  if (c && d) {
-    const ratio = d.result.requestsPerSecond / c.result.requestsPerSecond;
-    console.log(`(d)/(c) requests/s: ${(ratio * 100).toFixed(0)}% (target ≥ 70%): ${verdict(ratio >= 0.7)}`);
-  }
-  if (b && c) {
-    const ratio = c.result.requestsPerSecond / b.result.requestsPerSecond;
-    console.log(`(c)/nginx requests/s: ${(ratio * 100).toFixed(0)}% (target ≥ 50%): ${verdict(ratio >= 0.5)}`);
-  } else {
-    console.log("(c)/nginx requests/s: not measured (no nginx)");
-  }
-  if (a) console.log(`(c)/(a), (d)/(a) requests/s: ${c ? `${((c.result.requestsPerSecond / a.result.requestsPerSecond) * 100).toFixed(0)}%` : "—"}, ${d ? `${((d.result.requestsPerSecond / a.result.requestsPerSecond) * 100).toFixed(0)}%` : "—"}`);
+  console.log(`\nRatios: per round, of the runs made side by side; the median over the ${ROUNDS} rounds.`);
+  const dc = ratio("(d)", "(c)");
+  const cb = ratio("(c)", "(b)");
+  if (dc !== null) console.log(`(d)/(c) requests/s: ${(dc * 100).toFixed(0)}% (target ≥ 70%): ${verdict(dc >= 0.7)}`);
+  if (cb !== null) console.log(`(c)/nginx requests/s: ${(cb * 100).toFixed(0)}% (target ≥ 50%): ${verdict(cb >= 0.5)}`);
+  else if (TARGETS.has("b")) console.log("(c)/nginx requests/s: not measured (no nginx)");
+  const ca = ratio("(c)", "(a)");
+  const da = ratio("(d)", "(a)");
+  if (ca !== null || da !== null) console.log(`(c)/(a), (d)/(a) requests/s: ${ca !== null ? `${(ca * 100).toFixed(0)}%` : "—"}, ${da !== null ? `${(da * 100).toFixed(0)}%` : "—"}`);
+  if (!rateDirect || !rateFull || !usage) return;
 
   console.log(`\nAt ${RATE.toLocaleString("en")} requests/s${"".padEnd(16)}${"req/s".padStart(8)}${"p50".padStart(10)}${"p99".padStart(10)}${"max".padStart(10)}   p50/p99 from send${"load".padStart(7)}   others`);
   for (const { label, result, load, others } of [rateDirect, rateFull]) {
@@ -629,8 +655,9 @@ async function main() {
   console.log("  (p50/p99 are counted from when each request was due, wrk2-style; \"from send\" from when it was written.)");
 
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-  console.log(`\nGateway (d): peak RSS (VmHWM) ${mb(memory.hwmKb)} (RSS ${mb(memory.rssKb)} at the end of the measured run)`);
-  const answered = fullRow.answeredAllRounds;
+  console.log(`\nGateway (d): peak RSS (VmHWM) ${mb(usage.memory.hwmKb)} (RSS ${mb(usage.memory.rssKb)} at the end of the measured runs)`);
+  const answered = runsOf("(d)").reduce((sum, run) => sum + run.result.ok + run.result.non2xx, 0);
+  const { rows: usageRows, settled, dropped } = usage;
   console.log(
     `Usage rows written during the measured ${ROUNDS > 1 ? `${ROUNDS} × ` : ""}${SECONDS} s of (d): ${usageRows.toLocaleString("en")} for ${answered.toLocaleString("en")} responses counted by autocannon (${((usageRows / answered) * 100).toFixed(1)}%; requests in flight when it stopped are recorded but not counted by it); still buffered: ${settled.pending}; dropped: ${dropped}`,
   );
