@@ -9,7 +9,7 @@ import { createApiInput } from "@/lib/apis/schemas";
 import * as apiSettingInputs from "@/lib/apis/schemas";
 import * as apiSettingResources from "@/lib/apis/resource";
 import { transitionInput } from "@/lib/lifecycle/apply";
-import { uploadInput } from "@/lib/versions/upload";
+import { uploadFields, uploadInput } from "@/lib/versions/upload";
 import { applicationListQuery, createApplicationInput, updateApplicationInput } from "@/lib/applications/schemas";
 import { createPlanInput, updatePlanInput } from "@/lib/plans/schemas";
 import { createSubscriptionInput, subscriptionActionInput, subscriptionListQuery } from "@/lib/subscriptions/schemas";
@@ -101,11 +101,31 @@ function buildRegistry() {
     request: { headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(createApiInput) },
     responses: { 201: { description: "Created", ...json(apiResource) }, ...errors },
   });
+  // The document either inside a JSON body, or as the body itself (no JSON
+  // escaping of a large document; the other fields then come as query parameters).
+  const rawDocument = z.string().describe("The OpenAPI 3.0/3.1 or Swagger 2.0 document itself (YAML or JSON), as the whole body");
   path("post", "/apis/{slug}/versions", "uploadVersion", "Upload a new DRAFT version (team DEVELOPER and up): parsed, validated, linted and compared with the last released version before it is stored", {
-    request: { params: apiSlug, headers: z.object({ "Idempotency-Key": z.string().optional() }), body: json(uploadInput) },
+    description:
+      "Send either `application/json` with `{ source, version?, upstreamUrl?, changelog? }` (the body may be up to twice the document size limit, for the escaping), " +
+      "or the document itself as the body with `Content-Type: application/yaml` (also `application/x-yaml`, `text/yaml`) or `application/vnd.oai.openapi+json` (or `application/vnd.oai.openapi`), " +
+      "with `version`, `upstreamUrl` and `changelog` as query parameters (the body may be up to the document size limit). " +
+      "Who may upload is checked before the body is read. A multipart (form) body is refused with 400.",
+    request: {
+      params: apiSlug,
+      query: uploadFields,
+      headers: z.object({ "Idempotency-Key": z.string().optional() }),
+      body: {
+        content: {
+          "application/json": { schema: uploadInput },
+          "application/yaml": { schema: rawDocument },
+          "application/vnd.oai.openapi+json": { schema: rawDocument },
+        },
+      },
+    },
     responses: {
       201: { description: "The draft, with its lint report and change report", ...json(z.object({ id: z.string(), api: z.string(), version: z.string(), state: z.string(), lintReport: z.object({}).passthrough(), changeReport: z.object({}).passthrough() })) },
-      413: problem("The document is over the size limit."),
+      400: problem("The JSON body is not valid JSON, or the body is a form (multipart) rather than the document."),
+      413: problem("The body, or the document in it, is over the size limit."),
       ...errors,
     },
   });

@@ -1,34 +1,55 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { AppError, type ErrorKind, type FieldError } from "@/lib/errors";
-import type { ApiVisibility, GovernanceConfig, LintReport } from "./lint";
-import type { ParsedSpec } from "./parse";
 
-interface CheckResult {
-  parsed: ParsedSpec;
-  lintReport: LintReport;
+/**
+ * An upload that runs longer than this is stopped. GitHub's 13 MB description
+ * takes about 10 s to check and store; the limit is there for what an
+ * imported ruleset can still do despite the import checks (a slow regular
+ * expression on a long string).
+ */
+const UPLOAD_TIMEOUT_MS = 180_000;
+
+/** What the upload process says about a refusal: an AppError, field by field. */
+export interface UploadRefusal {
+  kind: ErrorKind;
+  code?: string;
+  message: string;
+  errors: FieldError[];
 }
 
-/**
- * A check that runs longer than this is stopped. GitHub's 13 MB description
- * takes about 10 s; the limit is there for what an imported ruleset can still
- * do despite the import checks (a slow regular expression on a long string).
- */
-const CHECK_TIMEOUT_MS = 180_000;
+/** The first line of the upload process's answer. */
+export type UploadProcessStatus<Summary> = { ok: true; summary: Summary } | { ok: false; error: UploadRefusal };
+
+// Only the start of the child's error output is kept for the log: a crash
+// while printing a large value must not fill the web server's memory.
+const MAX_STDERR = 20_000;
 
 /**
- * Parses, validates and lints a document in a child process
- * (scripts/check-spec.ts): the same functions as in-process, off the web
- * server's event loop. Refusals come back as the same AppErrors. The
- * governance settings (built-in rule severities, enabled rulesets) go to the
- * child with the document.
+ * Runs scripts/store-version.ts, which parses, validates, lints, diffs and
+ * stores an uploaded document, so that none of that work (nor reading or
+ * writing the document as JSON) happens on the web server's event loop.
+ *
+ * Its stdin is `job` as one line of JSON, then the body as the caller sent
+ * it (bytes that are never parsed here); its stdout is one line of JSON (a
+ * small summary, or the refusal) and then the answer text, which the caller
+ * passes on without parsing it. Refusals come back as the same AppErrors as
+ * if they had been thrown here.
+ *
+ * The child opens its own database connection (DATABASE_URL is inherited),
+ * one at most: its queries run one after another, and the embedded database
+ * of `npm start` takes a limited number of connections.
  */
-export function checkSpec(source: string, governance: GovernanceConfig, visibility: ApiVisibility, options: { timeoutMs?: number } = {}): Promise<CheckResult> {
-  const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
+export function runUploadProcess<Summary>(job: unknown, body: Iterable<Uint8Array> | string, options: { timeoutMs?: number } = {}): Promise<{ summary: Summary; answer: Buffer }> {
+  const timeoutMs = options.timeoutMs ?? UPLOAD_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     // A process group of its own: tsx runs the script in a child of its own,
-    // and a stopped check must stop both.
-    const child = spawn(join(process.cwd(), "node_modules", ".bin", "tsx"), [join(process.cwd(), "scripts", "check-spec.ts")], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+    // and a stopped upload must stop both.
+    const child = spawn(join(process.cwd(), "node_modules", ".bin", "tsx"), [join(process.cwd(), "scripts", "store-version.ts")], {
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+      env: { ...process.env, PORTICO_DB_POOL: "1" },
+    });
     const out: Buffer[] = [];
     let err = "";
     let timedOut = false;
@@ -41,21 +62,35 @@ export function checkSpec(source: string, governance: GovernanceConfig, visibili
       }
     }, timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (err.length < MAX_STDERR) err += chunk.toString();
+    });
+    // A child that dies before reading all of its input makes the writes fail
+    // (EPIPE); the exit code below says what happened, and an unhandled
+    // stream error would take the whole web server down.
+    child.stdin.on("error", () => undefined);
     child.on("error", (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      if (timedOut) return reject(new Error(`The document check was stopped after ${timeoutMs / 1000} s (a slow rule of an imported ruleset?).`));
-      if (code !== 0) return reject(new Error(`The document check failed (exit ${code}): ${err.slice(0, 2000)}`));
-      const result = JSON.parse(Buffer.concat(out).toString("utf8")) as
-        | { ok: true; parsed: Omit<ParsedSpec, "sourceText" | "original">; lintReport: LintReport }
-        | { ok: false; error: { kind: ErrorKind; code?: string; message: string; errors: FieldError[] } };
-      if (!result.ok) return reject(new AppError(result.error.kind, result.error.message, { code: result.error.code, errors: result.error.errors }));
-      resolve({ parsed: { ...result.parsed, original: undefined, sourceText: source }, lintReport: result.lintReport });
+      if (timedOut) return reject(new Error(`The upload was stopped after ${timeoutMs / 1000} s (a slow rule of an imported ruleset?).`));
+      if (code !== 0) return reject(new Error(`The upload process failed (exit ${code}): ${err.slice(0, 2000)}`));
+      const output = Buffer.concat(out);
+      const end = output.indexOf(0x0a);
+      let status: UploadProcessStatus<Summary>;
+      try {
+        status = JSON.parse(output.subarray(0, end === -1 ? output.length : end).toString("utf8"));
+      } catch {
+        return reject(new Error(`The upload process answered something unexpected: ${output.subarray(0, 200).toString("utf8")}`));
+      }
+      if (!status.ok) return reject(new AppError(status.error.kind, status.error.message, { code: status.error.code, errors: status.error.errors }));
+      resolve({ summary: status.summary, answer: end === -1 ? Buffer.alloc(0) : output.subarray(end + 1) });
     });
-    child.stdin.end(JSON.stringify({ source, settings: governance.rules, rulesets: governance.rulesets, visibility }));
+    child.stdin.write(`${JSON.stringify(job)}\n`);
+    if (typeof body === "string") child.stdin.write(body);
+    else for (const chunk of body) child.stdin.write(chunk);
+    child.stdin.end();
   });
 }
