@@ -77,10 +77,20 @@ test("npm start on an empty data folder serves a working sign-in with the demo s
   await page.getByRole("button", { name: "Create key" }).click();
   const key = await page.getByLabel("New key “embedded check”").inputValue();
   expect(key).toMatch(/^ptk_/);
-  await expect
-    .poll(async () => (await fetch(`${gateway}/fx-rates/v1/rates`, { headers: { authorization: `Bearer ${key}` } })).status, { timeout: 70_000, intervals: [250] })
-    .toBe(200);
+  // The embedded database delivers no NOTIFY: the gateway notices and polls every second instead of every minute.
+  const withKey = () => fetch(`${gateway}/fx-rates/v1/rates`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+  await expect.poll(withKey, { timeout: 5_000, intervals: [100] }).toBe(200);
+  expect(await (await fetch(`${gateway}/health`)).json()).toMatchObject({ config: { listening: false } });
+  expect(output).toContain("reloading everything every 1 s instead");
   const answer = await (await fetch(`${gateway}/fx-rates/v1/rates?page=2`, { headers: { authorization: `Bearer ${key}` } })).json();
   expect(answer).toMatchObject({ method: "GET", path: "/rates", query: { page: "2" } });
   expect(answer.demo).toContain("demo upstream for fx-rates");
+
+  // Revoked in the browser, refused by the gateway within seconds.
+  await page.reload();
+  const listed = page.getByRole("listitem").filter({ hasText: "embedded check" });
+  await listed.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Revoke embedded check now" }).click();
+  await expect(listed).toContainText("revoked");
+  await expect.poll(withKey, { timeout: 5_000, intervals: [100] }).toBe(401);
 });

@@ -4,6 +4,7 @@
 // portico_gateway NOTIFY channel (triggers in the gateway_usage migration),
 // with a periodic full reload as a safety net for anything missed while the
 // LISTEN connection was down. A request never waits on the database.
+import { randomUUID } from "node:crypto";
 import { Client, type Pool } from "pg";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import type { SelectableVersion } from "@/lib/versions/selector";
@@ -81,8 +82,12 @@ export interface ConfigStats {
   keys: number;
   subscriptions: number;
   lastFullLoadAt: Date | null;
+  /** True while changes arrive by NOTIFY; false while the gateway polls with full reloads instead. */
   listening: boolean;
 }
+
+// How long the LISTEN connection's own test notification may take to arrive.
+const PROBE_TIMEOUT_MS = 2_000;
 
 export class ConfigStore {
   private apisBySlug = new Map<string, GatewayApi>();
@@ -99,18 +104,40 @@ export class ConfigStore {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private lastFullLoadAt: Date | null = null;
+  /** Whether notifications were seen to arrive on the LISTEN connection. */
+  private notificationsArrive = false;
+  private probe: { payload: string; arrived: () => void } | null = null;
   /** Changes are applied one at a time, in the order they were announced. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: Pool,
-    private readonly options: { connectionString: string; fullRefreshMs?: number; log?: (message: string) => void; onReload?: (kind: string) => void },
+    private readonly options: {
+      connectionString: string;
+      fullRefreshMs?: number;
+      /** The full reload's period while notifications do not arrive. */
+      deafRefreshMs?: number;
+      log?: (message: string) => void;
+      onReload?: (kind: string) => void;
+    },
   ) {}
 
   async start(): Promise<void> {
     await this.listen();
     await this.loadAll();
-    this.refreshTimer = setInterval(() => this.enqueue(() => this.loadAll(), "full"), this.options.fullRefreshMs ?? 60_000);
+    this.scheduleFullReloads();
+  }
+
+  /**
+   * The safety net of full reloads: every minute while notifications arrive,
+   * every second while they do not, so that a revoked key still stops
+   * working within about a second.
+   */
+  private scheduleFullReloads() {
+    if (this.closed) return;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    const period = this.notificationsArrive ? (this.options.fullRefreshMs ?? 60_000) : (this.options.deafRefreshMs ?? 1_000);
+    this.refreshTimer = setInterval(() => this.enqueue(() => this.loadAll(), "full"), period);
     this.refreshTimer.unref();
   }
 
@@ -143,7 +170,7 @@ export class ConfigStore {
   }
 
   stats(): ConfigStats {
-    return { apis: this.apisById.size, keys: this.keysByHash.size, subscriptions: this.subscriptions.size, lastFullLoadAt: this.lastFullLoadAt, listening: this.listener != null };
+    return { apis: this.apisById.size, keys: this.keysByHash.size, subscriptions: this.subscriptions.size, lastFullLoadAt: this.lastFullLoadAt, listening: this.listener != null && this.notificationsArrive };
   }
 
   /** Resolves once every change announced so far has been applied (for tests and shutdown). */
@@ -162,7 +189,9 @@ export class ConfigStore {
     const client = new Client({ connectionString: this.options.connectionString });
     client.on("notification", (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      const { table, id } = JSON.parse(message.payload) as { table: string; id: string };
+      if (this.probe && message.payload === this.probe.payload) return this.probe.arrived();
+      const { table, id } = JSON.parse(message.payload) as { table?: string; id?: string };
+      if (!table || !id) return;
       this.enqueue(() => this.reload(table, id), table);
     });
     client.on("error", (error) => this.options.log?.(`[gateway] config listener: ${error.message}`));
@@ -174,11 +203,43 @@ export class ConfigStore {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.listener = client;
+      await this.checkNotificationsArrive();
     } catch (error) {
       this.options.log?.(`[gateway] cannot LISTEN for config changes (${(error as Error).message}); retrying, full reloads continue`);
       await client.end().catch(() => undefined);
       this.scheduleReconnect();
     }
+  }
+
+  /**
+   * Sends a test notification from another connection and waits for it. A
+   * connection pooler in transaction mode (PgBouncer) or the embedded
+   * database accepts LISTEN but never delivers: the gateway then polls.
+   */
+  private async checkNotificationsArrive(): Promise<void> {
+    const payload = JSON.stringify({ probe: randomUUID() });
+    const arrived = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+      this.probe = {
+        payload,
+        arrived: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      this.pool.query(`SELECT pg_notify($1, $2)`, [CHANNEL, payload]).catch(() => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    this.probe = null;
+    if (arrived === this.notificationsArrive) return;
+    this.notificationsArrive = arrived;
+    if (!arrived) {
+      this.options.log?.(`[gateway] config changes are not notified on this database connection (LISTEN delivers nothing: a pooler in transaction mode, or the embedded database); reloading everything every ${((this.options.deafRefreshMs ?? 1_000) / 1000).toString()} s instead`);
+    }
+    // start() schedules the first round itself.
+    if (this.refreshTimer) this.scheduleFullReloads();
   }
 
   private scheduleReconnect() {
