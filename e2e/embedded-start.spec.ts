@@ -59,6 +59,8 @@ test("npm start on an empty data folder serves a working sign-in with the demo s
 
   // The gateway beside it, with no Redis: limits in memory, not "degraded".
   const gateway = `http://localhost:${GATEWAY_PORT}`;
+  // Started beside the portal, not after it: it may take a moment longer.
+  await expect.poll(() => fetch(`${gateway}/health`).then((r) => r.status).catch(() => 0), { timeout: 30_000, intervals: [250] }).toBe(200);
   expect(await (await fetch(`${gateway}/health`)).json()).toMatchObject({ status: "ok", limiter: "memory" });
   const anonymous = await fetch(`${gateway}/fx-rates/v1/rates`);
   expect(anonymous.status).toBe(401);

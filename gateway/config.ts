@@ -104,8 +104,9 @@ export class ConfigStore {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private lastFullLoadAt: Date | null = null;
-  /** Whether notifications were seen to arrive on the LISTEN connection. */
+  /** Whether notifications were seen to arrive on the LISTEN connection; until then the gateway polls. */
   private notificationsArrive = false;
+  private warnedDeaf = false;
   private probe: { payload: string; arrived: () => void } | null = null;
   /** Changes are applied one at a time, in the order they were announced. */
   private queue: Promise<void> = Promise.resolve();
@@ -197,13 +198,20 @@ export class ConfigStore {
     client.on("error", (error) => this.options.log?.(`[gateway] config listener: ${error.message}`));
     client.on("end", () => {
       if (this.listener === client) this.listener = null;
+      // Deaf until the reconnected listener has passed its test: poll meanwhile.
+      if (this.notificationsArrive) {
+        this.notificationsArrive = false;
+        this.scheduleFullReloads();
+      }
       if (!this.closed) this.scheduleReconnect();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.listener = client;
-      await this.checkNotificationsArrive();
+      // Not awaited: until the test notification arrives the gateway polls
+      // every second, so a deaf connection costs no start-up time.
+      void this.checkNotificationsArrive();
     } catch (error) {
       this.options.log?.(`[gateway] cannot LISTEN for config changes (${(error as Error).message}); retrying, full reloads continue`);
       await client.end().catch(() => undefined);
@@ -233,12 +241,15 @@ export class ConfigStore {
       });
     });
     this.probe = null;
-    if (arrived === this.notificationsArrive) return;
-    this.notificationsArrive = arrived;
-    if (!arrived) {
+    if (this.closed) return;
+    // Said once a run: the gateway starts out polling, so a deaf connection changes nothing but this line.
+    if (!arrived && !this.warnedDeaf) {
+      this.warnedDeaf = true;
       this.options.log?.(`[gateway] config changes are not notified on this database connection (LISTEN delivers nothing: a pooler in transaction mode, or the embedded database); reloading everything every ${((this.options.deafRefreshMs ?? 1_000) / 1000).toString()} s instead`);
     }
-    // start() schedules the first round itself.
+    if (arrived === this.notificationsArrive) return;
+    this.notificationsArrive = arrived;
+    // start() schedules the first round itself if it has not yet.
     if (this.refreshTimer) this.scheduleFullReloads();
   }
 

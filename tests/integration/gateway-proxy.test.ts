@@ -206,6 +206,11 @@ describe("config changes reach every gateway within a second", () => {
   it("with two gateway processes running, a new key works; a revoked key, a retired version and a revoked subscription are refused by both", async () => {
     const second = await spawnGateway({ GATEWAY_USAGE: "off" });
     try {
+      // Both passed their test notification: changes arrive by NOTIFY, not by the one-second polling of a deaf connection.
+      await within(2_000, async () => {
+        const health = await Promise.all([gateway, second].map((g) => fetch(`${g.url}/health`).then((r) => r.json() as Promise<{ config: { listening: boolean } }>)));
+        return health.every((h) => h.config.listening);
+      });
       const both = async (key: string, status: number) => {
         const answers = await Promise.all([gateway, second].map((g) => fetch(`${g.url}/${world.slug}/v2/x`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)));
         return answers.every((answer) => answer === status);
