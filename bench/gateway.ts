@@ -34,6 +34,7 @@ import { Redis } from "ioredis";
 import { createDatabase, dropDatabase, migrateDeploy, REPO_ROOT } from "../tests/integration/database";
 import type { LoadPlan, LoadResult } from "./gateway-load";
 import type { BenchWorld } from "./gateway-world";
+import { GATEWAY_NODE_FLAGS } from "../gateway/node-flags";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -262,7 +263,7 @@ async function startGateway(databaseUrl: string, env: Record<string, string>): P
   // `node --import tsx` rather than the tsx CLI: one process, so its pid is
   // the gateway's own for /proc/<pid>/status.
   const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawnTs(process.env.BENCH_GATEWAY_FILE ?? "gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env }, profile);
+  const child = spawnTs("gateway/main.ts", [], { ...base, NODE_ENV: "production", DATABASE_URL: databaseUrl, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", ...env }, [...GATEWAY_NODE_FLAGS, ...profile]);
   const output = capture(child);
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/health`, child, output);

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 import { bin, run } from "./run";
+import { GATEWAY_NODE_FLAGS } from "../gateway/node-flags";
 
 const root = resolve(__dirname, "..");
 const dataDir = resolve(process.env.PORTICO_DATA_DIR ?? join(root, ".data"));
@@ -75,7 +76,7 @@ async function main() {
 
   // The gateway (the data plane) on its own port. Without REDIS_URL it counts
   // limits and caches per process, which is right for one machine.
-  const gateway = spawn(bin("tsx"), ["gateway/main.ts"], { cwd: root, env: { ...env, GATEWAY_PORT: gatewayPort }, stdio: "inherit" });
+  const gateway = spawn(bin("tsx"), [...GATEWAY_NODE_FLAGS, "gateway/main.ts"], { cwd: root, env: { ...env, GATEWAY_PORT: gatewayPort }, stdio: "inherit" });
   gateway.on("exit", (code, signal) => {
     if (signal !== "SIGTERM") log(`the gateway stopped (${signal ?? `exit ${code}`}): consumer calls fail until it runs again`);
   });

@@ -14,6 +14,7 @@ import { createKey } from "@/lib/keys/keys";
 import { REPO_ROOT } from "./database";
 import { db, makeTeam, type TestTeam } from "./helpers";
 import { makeApi } from "./access-fixtures";
+import { GATEWAY_NODE_FLAGS } from "@/gateway/node-flags";
 
 export interface SeenRequest {
   method: string;
@@ -76,7 +77,7 @@ const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
 export async function spawnGateway(env: Record<string, string | undefined> = {}): Promise<GatewayProcess> {
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [tsxCli, "gateway/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [tsxCli, ...GATEWAY_NODE_FLAGS, "gateway/main.ts"], {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", REDIS_URL: "redis://127.0.0.1:6379", ...env },
     stdio: ["ignore", "pipe", "pipe"],
