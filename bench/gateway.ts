@@ -28,13 +28,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { createServer, type AddressInfo } from "node:net";
 import { Client } from "pg";
 import { Redis } from "ioredis";
 import { createDatabase, dropDatabase, migrateDeploy, REPO_ROOT } from "../tests/integration/database";
 import type { LoadPlan, LoadResult } from "./gateway-load";
 import type { BenchWorld } from "./gateway-world";
 import { GATEWAY_NODE_FLAGS } from "../gateway/node-flags";
+import { freePort } from "../lib/net/free-port";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -72,16 +72,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 const load1 = () => loadavg()[0];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A TypeScript file of this folder (or the gateway) in a node process of its own. */
 function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): ChildProcess {

@@ -32,7 +32,6 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync,
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import { Client } from "pg";
 import { createDatabase, dropDatabase, migrateDeploy } from "../tests/integration/database";
 import { bin } from "../scripts/run";
@@ -44,6 +43,7 @@ import { evaluateRulesets, parseRuleset } from "@/lib/specs/rulesets";
 // ---- diff step: lib/specs/diff.ts (diffSpecs(before, after)) ---------------
 import { diffSpecs } from "@/lib/specs/diff";
 import type { OpenApiDocument } from "@/lib/specs/operations";
+import { freePort } from "../lib/net/free-port";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TARGET_MS = 10_000;
@@ -174,16 +174,6 @@ async function main() {
 
 const SEARCH_QUERIES = ["github", "repos", "issues", "payments", "zzqx", ""];
 
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A team, its OWNER and a personal access token, inserted directly (as bench:catalog does). */
 async function seedOwner(url: string): Promise<string> {
@@ -313,7 +303,7 @@ async function restUpload() {
   try {
     await migrateDeploy(database.url);
     const token = await seedOwner(database.url);
-    const port = await sparePort();
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
       env: { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: "bench", NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },

@@ -77,15 +77,15 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** An RFC 9457 answer, with the same problem type URIs as Portico's REST API. */
-export function sendProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> | string[] = {}): number {
+/** An RFC 9457 answer, with the same problem type URIs as Portico's REST API; `headers` is a flat name/value list. */
+export function sendProblem(res: ServerResponse, problem: Problem, headers: string[] = []): number {
   if (res.headersSent) {
     res.destroy();
     return problem.status;
   }
   const { code, ...rest } = problem;
   const body = JSON.stringify({ type: `https://portico.dev/problems/${code}`, ...rest });
-  const list = Array.isArray(headers) ? [...headers] : Object.entries(headers).flat();
+  const list = [...headers];
   list.push("content-type", "application/problem+json", "content-length", String(Buffer.byteLength(body)), "cache-control", "no-store");
   res.writeHead(problem.status, list);
   res.end(body);

@@ -131,8 +131,8 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
       } finally {
         writing = null;
       }
-      if (batches[0] === batch) batches.shift();
-      else batches = batches.filter((b) => b !== batch);
+      // Still first: dropOldest never drops the batch being written.
+      batches.shift();
       buffered -= batch.rows;
     }
   }

@@ -1,26 +1,16 @@
 // The zero-setup database: Postgres compiled to WebAssembly (PGlite), served on
 // a loopback port so Prisma and `prisma migrate` talk to it like any Postgres.
-import { createServer } from "node:net";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { freePort } from "../lib/net/free-port";
 
 export interface EmbeddedPostgres {
   url: string;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheKey, createResponseCache, isCacheable, mayServeFromCache, parseCacheControl, ttlFor, type CachedResponse, type ResponseCache } from "@/gateway/cache";
 import { createRedis, type Redis } from "@/gateway/redis";
-import { redisChild, sparePort, waitFor, type RedisChild } from "./redis-server";
+import { freePort } from "@/lib/net/free-port";
+import { redisChild, waitFor, type RedisChild } from "./redis-server";
 
 const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `portico-test:${randomUUID()}:`;
@@ -249,7 +250,7 @@ describe("response cache when Redis is down", () => {
   });
 
   it("misses when no Redis was ever reachable", async () => {
-    const nobody = createRedis(`redis://127.0.0.1:${await sparePort()}`, () => {})!;
+    const nobody = createRedis(`redis://127.0.0.1:${await freePort()}`, () => {})!;
     try {
       const c = createResponseCache({ redis: nobody });
       expect(await c.get("k")).toBeNull();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
+import { freePort } from "@/lib/net/free-port";
 
 /**
  * A redis-server of the test's own on a spare port, for outage tests: the
@@ -18,17 +19,6 @@ export interface RedisChild {
   resume(): void;
 }
 
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -49,7 +39,7 @@ function ping(port: number): Promise<boolean> {
 }
 
 export async function redisChild(): Promise<RedisChild> {
-  const port = await sparePort();
+  const port = await freePort();
   let child: ChildProcess | null = null;
 
   async function start() {

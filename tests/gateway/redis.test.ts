@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis, DeadlineError, reconnectDelay, redactRedisUrl, withDeadline, type Redis } from "@/gateway/redis";
-import { redisChild, sparePort, waitFor, type RedisChild } from "./redis-server";
+import { freePort } from "@/lib/net/free-port";
+import { redisChild, waitFor, type RedisChild } from "./redis-server";
 
 describe("createRedis", () => {
   it("gives no client without a URL", () => {
@@ -20,7 +21,7 @@ describe("createRedis", () => {
   });
 
   it("fails commands at once while Redis is unreachable, and logs the outage once", async () => {
-    const port = await sparePort();
+    const port = await freePort();
     const lines: string[] = [];
     const redis = createRedis(`redis://:pw@127.0.0.1:${port}`, (l) => lines.push(l))!;
     try {

@@ -15,6 +15,8 @@ import { REPO_ROOT } from "./database";
 import { db, makeTeam, type TestTeam } from "./helpers";
 import { makeApi } from "./access-fixtures";
 import { GATEWAY_NODE_FLAGS } from "@/gateway/node-flags";
+import { freePort } from "@/lib/net/free-port";
+
 
 export interface SeenRequest {
   method: string;
@@ -56,13 +58,6 @@ export async function startUpstream(respond?: (req: IncomingMessage, res: Server
   };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface GatewayProcess {
   url: string;
