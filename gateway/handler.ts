@@ -202,7 +202,8 @@ export function createHandler(options: GatewayOptions) {
     }
     let limitOutcome: LimitOutcome | null = null;
     if (options.limiter) {
-      limitOutcome = await options.limiter.consume(caller.subject, caller.limits);
+      const counted = options.limiter.consume(caller.subject, caller.limits);
+      limitOutcome = counted instanceof Promise ? await counted : counted;
       for (const name in limitOutcome.headers) edge.push(name, limitOutcome.headers[name]);
       if (!limitOutcome.allowed) {
         metrics.limited.inc({ window: limitOutcome.exceeded ?? "minute" });

@@ -18,6 +18,22 @@ import { withDeadline } from "./redis";
  *   other, and a refused request never pushes the reset further away.
  * - It runs atomically in Redis, so any number of gateways share one count.
  *
+ * Leases: a subject busy on this process (more than 10 requests in the last
+ * second) takes, with the request that goes to Redis, an allowance for about
+ * the next 100 ms of its traffic, capped at 1/64 of what is left in each of
+ * its windows. Redis counts the allowance at once, so the gateways together
+ * still never let through more than the limit; the requests it covers are
+ * decided in process, without a round trip, until it is used up or its
+ * minute window closes. The price: an allowance not used before its window
+ * closes is lost to every gateway, so a subject can get up to 1/64 of a
+ * window less per gateway than its limit, and only one that was busy; a
+ * quiet subject, or one close to its limit, is counted request by request.
+ * The RateLimit header of a request decided in process counts this process's
+ * requests exactly and the other gateways' as of the last round trip.
+ * Likewise a subject Redis refused is refused in process until its window
+ * resets (counts only go up within a window), so a client that keeps calling
+ * past its limit costs Redis nothing; a change of its plan ends that.
+ *
  * When Redis is unreachable (not connected, an error, or no answer within
  * `timeoutMs`), the request is counted at once by an in-process limiter with
  * the same windows and `degraded` turns true; a probe every `probeIntervalMs`
@@ -47,8 +63,12 @@ export interface LimitOutcome {
 }
 
 export interface Limiter {
-  /** Counts one request for `subject` (a subscription id, or "ip:<addr>" for keyless APIs) against its plan. */
-  consume(subject: string, limits: PlanLimits, now?: Date): Promise<LimitOutcome>;
+  /**
+   * Counts one request for `subject` (a subscription id, or "ip:<addr>" for
+   * keyless APIs) against its plan: at once when this process can decide
+   * (an allowance, in-memory counting), else once Redis has answered.
+   */
+  consume(subject: string, limits: PlanLimits, now?: Date): LimitOutcome | Promise<LimitOutcome>;
   /** True while Redis is unreachable and the per-process in-memory limiter is in use. */
   readonly degraded: boolean;
   /** Where requests are counted right now: "memory" also when no Redis is configured (a single-process setup, not a failure). */
@@ -84,19 +104,23 @@ const SF_INTEGER_MAX = 999_999_999_999_999;
 // write on each side (in the gateway, a write per command was as costly as
 // forwarding the request upstream; bench/gateway.ts). Entries run in order,
 // so two requests of one subject in a batch are counted one after the other.
-// ARGV[1]: the minute window in ms; ARGV[2]: the entries, five lines each:
-// minute key, month key, minute limit, month limit (-1: no limit) and the
-// month key's TTL in ms. One packed argument rather than five a request:
+// ARGV[1]: the minute window in ms; ARGV[2]: the entries, six lines each:
+// minute key, month key, minute limit, month limit (-1: no limit), the
+// month key's TTL in ms and how many requests to count (1, or more to take
+// an allowance; see "Leases"). One packed argument rather than six a request:
 // building and parsing the arguments was most of the client's cost per batch.
 // The keys are therefore not declared in KEYS, which Redis Cluster would
 // need; the gateway talks to one Redis server.
-// Replies: allowed, minute count, minute TTL (ms), month count, per entry.
+// Replies: requests counted (0: refused), minute count, minute TTL (ms),
+// month count, per entry. Beyond the first, a window grants at most 1/64 of
+// what it has left, so a window near its limit is counted one by one.
 const LIMIT_SCRIPT = `
 local window = tonumber(ARGV[1])
 local out = {}
-for minuteKey, monthKey, minuteLimit, monthLimit, monthTtl in string.gmatch(ARGV[2], "([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n") do
+for minuteKey, monthKey, minuteLimit, monthLimit, monthTtl, wanted in string.gmatch(ARGV[2], "([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n") do
   minuteLimit = tonumber(minuteLimit)
   monthLimit = tonumber(monthLimit)
+  local extra = tonumber(wanted) - 1
   local minuteCount, minuteTtl, monthCount = 0, -2, 0
   if minuteLimit >= 0 then
     minuteCount = tonumber(redis.call('GET', minuteKey) or 0)
@@ -105,26 +129,27 @@ for minuteKey, monthKey, minuteLimit, monthLimit, monthTtl in string.gmatch(ARGV
   if monthLimit >= 0 then
     monthCount = tonumber(redis.call('GET', monthKey) or 0)
   end
-  local allowed = 1
-  if (minuteLimit >= 0 and minuteCount >= minuteLimit) or (monthLimit >= 0 and monthCount >= monthLimit) then
-    allowed = 0
-  else
+  local counted = 0
+  if (minuteLimit < 0 or minuteCount < minuteLimit) and (monthLimit < 0 or monthCount < monthLimit) then
+    if minuteLimit >= 0 then extra = math.min(extra, math.floor((minuteLimit - minuteCount - 1) / 64)) end
+    if monthLimit >= 0 then extra = math.min(extra, math.floor((monthLimit - monthCount - 1) / 64)) end
+    counted = 1 + math.max(extra, 0)
     if minuteLimit >= 0 then
-      minuteCount = redis.call('INCR', minuteKey)
+      minuteCount = redis.call('INCRBY', minuteKey, counted)
       if minuteTtl < 0 then
         minuteTtl = window
         redis.call('PEXPIRE', minuteKey, window)
       end
     end
     if monthLimit >= 0 then
-      monthCount = redis.call('INCR', monthKey)
-      if monthCount == 1 then
+      monthCount = redis.call('INCRBY', monthKey, counted)
+      if monthCount == counted then
         redis.call('PEXPIRE', monthKey, monthTtl)
       end
     end
   end
   local n = #out
-  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = allowed, minuteCount, minuteTtl, monthCount
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = counted, minuteCount, minuteTtl, monthCount
 end
 return out
 `;
@@ -136,9 +161,16 @@ const MAX_BATCH = 256;
 type LimitScript = (numberOfKeys: 0, windowMs: number, entries: string) => Promise<number[]>;
 
 /** One entry of the script's packed argument (subjects are ids and client addresses: never a line break). */
-function packedEntry(minuteKey: string, monthKey: string, minuteLimit: string, monthLimit: string, monthKeyTtlMs: number): string {
-  return `${minuteKey}\n${monthKey}\n${minuteLimit}\n${monthLimit}\n${monthKeyTtlMs}\n`;
+function packedEntry(minuteKey: string, monthKey: string, minuteLimit: string, monthLimit: string, monthKeyTtlMs: number, wanted: number): string {
+  return `${minuteKey}\n${monthKey}\n${minuteLimit}\n${monthLimit}\n${monthKeyTtlMs}\n${wanted}\n`;
 }
+
+// An allowance covers about this much of a busy subject's traffic...
+const LEASE_SPAN_MS = 100;
+// ...and is taken only by a subject this busy on this process, in requests
+// in the last second: below it, a lease would save next to nothing.
+const LEASE_MIN_RATE = 10;
+const MAX_LEASE = 10_000;
 
 /** A request waiting for the next batch. */
 interface Pending {
@@ -146,6 +178,9 @@ interface Pending {
   limits: PlanLimits;
   nowMs: number;
   month: MonthWindow;
+  counts: Counts;
+  /** Requests to count: 1, or more when this entry takes an allowance. */
+  wanted: number;
   resolve: (outcome: LimitOutcome) => void;
 }
 
@@ -169,13 +204,30 @@ function monthOf(nowMs: number): MonthWindow {
   };
 }
 
-/** What this process knows of a subject's counts: Redis's last answer, or its own counting while degraded. */
+/**
+ * What this process knows of a subject's counts: Redis's last answer, less
+ * the allowance not used yet, plus what this process counted since (or all
+ * of its own counting while degraded).
+ */
 interface Counts {
   minuteCount: number;
   /** 0 while no minute window is open. */
   minuteResetAt: number;
   monthCount: number;
   month: number;
+  /** Requests already counted in Redis that this process may still let through... */
+  leased: number;
+  /** ...until then (the end of the minute window they were counted in). */
+  leaseEndsAt: number;
+  /** An entry taking an allowance is on its way to Redis. */
+  leasing: boolean;
+  /** Redis refused this subject under these limits: refuse in process until `refusedUntil`. */
+  refusedUnder: PlanLimits | null;
+  refusedUntil: number;
+  /** This subject's requests on this process: in the second `second`, and in the one before it. */
+  second: number;
+  thisSecond: number;
+  lastSecond: number;
 }
 
 function sfInteger(n: number | bigint): string {
@@ -282,7 +334,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (!c) {
       // Oldest first: a subject dropped here only loses its in-process count.
       if (counts.size >= maxEntries) counts.delete(counts.keys().next().value as string);
-      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex };
+      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex, leased: 0, leaseEndsAt: 0, leasing: false, refusedUnder: null, refusedUntil: 0, second: 0, thisSecond: 0, lastSecond: 0 };
       counts.set(subject, c);
     }
     return c;
@@ -318,7 +370,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (probing || closed || !degraded || !redis || !runScript || redis.status !== "ready") return;
     probing = true;
     try {
-      await withDeadline(runScript(0, MINUTE_MS, packedEntry(`${prefix}rl:{probe}:m`, `${prefix}rl:{probe}:mo`, "2147483647", "-1", 0)), timeoutMs);
+      await withDeadline(runScript(0, MINUTE_MS, packedEntry(`${prefix}rl:{probe}:m`, `${prefix}rl:{probe}:mo`, "2147483647", "-1", 0, 1)), timeoutMs);
       setDegraded(false);
     } catch {
       // Still unreachable: the next tick tries again.
@@ -370,13 +422,66 @@ export function createLimiter(options: LimiterOptions): Limiter {
   let flushScheduled = false;
   let inFlight = 0;
 
-  function remember(entry: Pending, allowed: number, minuteCount: number, minuteTtlMs: number, monthCount: number): LimitOutcome {
-    const c = countsOf(entry.subject, entry.month.index);
-    c.minuteCount = minuteCount;
+  function remember(entry: Pending, counted: number, minuteCount: number, minuteTtlMs: number, monthCount: number): LimitOutcome {
+    const c = entry.counts;
+    if (entry.wanted > 1) c.leasing = false;
+    if (counted > 1) {
+      c.leased = counted - 1;
+      // Counted in this minute window, so usable only within it (the TTL was
+      // read after `nowMs`: this ends a little early, never late).
+      c.leaseEndsAt = entry.limits.rateLimitPerMinute !== null && minuteTtlMs > 0 ? entry.nowMs + minuteTtlMs : entry.month.endsAt;
+    }
+    const unused = c.leaseEndsAt > entry.nowMs ? c.leased : 0;
+    c.minuteCount = Math.max(0, minuteCount - unused);
     c.minuteResetAt = minuteTtlMs > 0 ? entry.nowMs + minuteTtlMs : 0;
-    c.monthCount = monthCount;
+    c.monthCount = Math.max(0, monthCount - unused);
     c.month = entry.month.index;
-    return limitOutcome(entry.limits, allowed === 1, minuteCount, minuteTtlMs > 0 ? minuteTtlMs : MINUTE_MS, monthCount, entry.month.endsAt - entry.nowMs);
+    const outcome = limitOutcome(entry.limits, counted > 0, c.minuteCount, minuteTtlMs > 0 ? minuteTtlMs : MINUTE_MS, c.monthCount, entry.month.endsAt - entry.nowMs);
+    if (!outcome.allowed) {
+      c.refusedUnder = entry.limits;
+      c.refusedUntil = outcome.exceeded === "month" ? entry.month.endsAt : entry.nowMs + (minuteTtlMs > 0 ? minuteTtlMs : MINUTE_MS);
+    }
+    return outcome;
+  }
+
+  /** A request of a subject Redis refused within the same window, under the same plan, or null. */
+  function stillRefused(c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
+    if (c.refusedUnder === null) return null;
+    if (c.refusedUnder !== limits || nowMs >= c.refusedUntil) {
+      c.refusedUnder = null;
+      return null;
+    }
+    return limitOutcome(limits, false, c.minuteCount, c.minuteResetAt > nowMs ? c.minuteResetAt - nowMs : MINUTE_MS, c.monthCount, m.endsAt - nowMs);
+  }
+
+  /** A request covered by the subject's allowance, or null. */
+  function consumeLeased(c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
+    if (c.leased === 0) return null;
+    if (nowMs >= c.leaseEndsAt || c.month !== m.index) {
+      c.leased = 0;
+      return null;
+    }
+    c.leased -= 1;
+    c.minuteCount += 1;
+    c.monthCount += 1;
+    return limitOutcome(limits, true, c.minuteCount, c.minuteResetAt > nowMs ? c.minuteResetAt - nowMs : MINUTE_MS, c.monthCount, m.endsAt - nowMs);
+  }
+
+  /** How many requests the next entry of a subject counts: an allowance for a busy one, one otherwise. */
+  function wantedFor(c: Counts): number {
+    if (c.leasing || c.lastSecond < LEASE_MIN_RATE) return 1;
+    c.leasing = true;
+    return 1 + Math.min(MAX_LEASE, Math.ceil((c.lastSecond * LEASE_SPAN_MS) / 1000));
+  }
+
+  function countRate(c: Counts, nowMs: number) {
+    const second = Math.floor(nowMs / 1000);
+    if (second !== c.second) {
+      c.lastSecond = second === c.second + 1 ? c.thisSecond : 0;
+      c.thisSecond = 0;
+      c.second = second;
+    }
+    c.thisSecond += 1;
   }
 
   async function countBatch(batch: Pending[]) {
@@ -389,6 +494,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
         perMinute === null ? "-1" : String(perMinute),
         quota === null ? "-1" : quota.toString(),
         entry.month.endsAt - entry.nowMs + MONTH_KEY_GRACE_MS,
+        entry.wanted,
       );
     }
     let reply: number[];
@@ -397,7 +503,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
       reply = await withDeadline(runScript!(0, MINUTE_MS, entries), timeoutMs);
     } catch {
       setDegraded(true);
-      for (const entry of batch) entry.resolve(consumeInMemory(entry.subject, entry.limits, entry.nowMs, entry.month));
+      for (const entry of batch) {
+        entry.counts.leasing = false;
+        entry.resolve(consumeInMemory(entry.subject, entry.limits, entry.nowMs, entry.month));
+      }
       return;
     }
     for (let i = 0; i < batch.length; i++) batch[i].resolve(remember(batch[i], reply[4 * i], reply[4 * i + 1], reply[4 * i + 2], reply[4 * i + 3]));
@@ -419,19 +528,23 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (inFlight === 0) flushQueue();
   }
 
-  function consume(subject: string, limits: PlanLimits, now: Date = new Date()): Promise<LimitOutcome> {
+  function consume(subject: string, limits: PlanLimits, now?: Date): LimitOutcome | Promise<LimitOutcome> {
     const perMinute = limits.rateLimitPerMinute;
     const quota = limits.monthlyQuota;
-    if (perMinute === null && quota === null) return Promise.resolve({ allowed: true, headers: {} });
-    const nowMs = now.getTime();
+    if (perMinute === null && quota === null) return { allowed: true, headers: {} };
+    const nowMs = now ? now.getTime() : Date.now();
     const m = monthAt(nowMs);
-    if (!redis || !runScript || degraded || closed) return Promise.resolve(consumeInMemory(subject, limits, nowMs, m));
+    if (!redis || !runScript || degraded || closed) return consumeInMemory(subject, limits, nowMs, m);
     if (redis.status !== "ready") {
       setDegraded(true);
-      return Promise.resolve(consumeInMemory(subject, limits, nowMs, m));
+      return consumeInMemory(subject, limits, nowMs, m);
     }
+    const c = countsOf(subject, m.index);
+    countRate(c, nowMs);
+    const decided = consumeLeased(c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
+    if (decided) return decided;
     return new Promise((resolve) => {
-      queue.push({ subject, limits, nowMs, month: m, resolve });
+      queue.push({ subject, limits, nowMs, month: m, counts: c, wanted: wantedFor(c), resolve });
       // After this turn's other requests (setImmediate runs once the sockets
       // that were ready have all been read), so they share one call.
       if (!flushScheduled && inFlight === 0) {

@@ -4,8 +4,12 @@
 // the oldest are dropped and counted in the metrics rather than growing
 // without limit.
 //
-// Rows are written straight into Buffers as the JSON text PostgreSQL expands
-// (json_populate_recordset), one Buffer a batch. Kept as a JavaScript string
+// Rows are written straight into Buffers as JSON text, one Buffer a batch:
+// each row an array of its columns in a fixed order, which PostgreSQL takes
+// apart by position (jsonb, parsed once: ->> on json parses the element
+// again for every column, three times the cost). Half the bytes to write
+// here than objects with named fields, for the same cost in the database
+// as json_populate_recordset. Kept as a JavaScript string
 // or object each, a second's rows outlived a garbage collection or two and
 // were copied and promoted by it: that cost the gateway about 15 µs of CPU a
 // request, a sixth of all it did (bench/gateway.ts). A Buffer's bytes live
@@ -31,10 +35,28 @@ export interface UsageRow {
   gateway: string;
 }
 
-const COLUMN_LIST = ["at", "apiId", "versionId", "applicationId", "teamId", "method", "path", "status", "latencyMs", "bytesIn", "bytesOut", "cache", "requestId", "gateway"].map((c) => `"${c}"`).join(", ");
+/** The columns, in the order each row's JSON array holds them, with their SQL types. */
+const COLUMNS: [name: keyof UsageRow, type: string][] = [
+  ["at", "timestamp"],
+  ["apiId", "text"],
+  ["versionId", "text"],
+  ["applicationId", "text"],
+  ["teamId", "text"],
+  ["method", "text"],
+  ["path", "text"],
+  ["status", "int"],
+  ["latencyMs", "float8"],
+  ["bytesIn", "int"],
+  ["bytesOut", "int"],
+  ["cache", "text"],
+  ["requestId", "text"],
+  ["gateway", "text"],
+];
 // `at` is sent with its "Z"; a timestamp without time zone ignores it, so the
-// column holds UTC as the rest of Portico does.
-const INSERT = `INSERT INTO "UsageEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM json_populate_recordset(NULL::"UsageEvent", convert_from($1::bytea, 'UTF8')::json)`;
+// column holds UTC as the rest of Portico does. ->> makes a JSON null NULL.
+const INSERT = `INSERT INTO "UsageEvent" (${COLUMNS.map(([name]) => `"${name}"`).join(", ")})
+  SELECT ${COLUMNS.map(([, type], i) => `(r->>${i})::${type}`).join(", ")}
+  FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) r`;
 // One batch's bytes: about 800 rows, which bounds the work of one statement
 // so that a backlog is written in steps that leave the event loop to requests.
 const BATCH_BYTES = 256 * 1024;
@@ -52,6 +74,11 @@ export interface UsageRecorder {
  * row would fail its whole batch, so it becomes U+FFFD here.
  */
 const json = (value: string | null) => (value === null ? "null" : JSON.stringify(value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value));
+
+// Ids, methods and request ids are made of these: quoted as they are, which
+// costs a tenth of JSON.stringify.
+const PLAIN = /^[\w.:-]*$/;
+const token = (value: string | null) => (value === null ? "null" : PLAIN.test(value) ? `"${value}"` : json(value));
 
 /** A JSON array of rows being filled, then sealed and waiting to be written. */
 class Batch {
@@ -159,7 +186,8 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
         isoMs = row.at;
         iso = new Date(isoMs).toISOString();
       }
-      const text = `{"at":"${iso}","apiId":${json(row.apiId)},"versionId":${json(row.versionId)},"applicationId":${json(row.applicationId)},"teamId":${json(row.teamId)},"method":${json(row.method)},"path":${json(row.path)},"status":${row.status},"latencyMs":${row.latencyMs},"bytesIn":${row.bytesIn},"bytesOut":${row.bytesOut},"cache":${json(row.cache)},"requestId":${json(row.requestId)},"gateway":${json(row.gateway)}}`;
+      // In COLUMNS' order; latency to the microsecond.
+      const text = `["${iso}",${token(row.apiId)},${token(row.versionId)},${token(row.applicationId)},${token(row.teamId)},${token(row.method)},${json(row.path)},${row.status},${row.latencyMs.toFixed(3)},${row.bytesIn},${row.bytesOut},${token(row.cache)},${token(row.requestId)},${token(row.gateway)}]`;
       let batch = current();
       if (!batch.append(text)) {
         batch.seal();

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const fivePerMinute: PlanLimits = { rateLimitPerMinute: 5, monthlyQuota: null };
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - start };

@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLimiter, type Limiter, type PlanLimits } from "@/gateway/limits";
 import { createRedis, type Redis } from "@/gateway/redis";
+import { redisChild, type RedisChild } from "./redis-server";
 
-// The machine's shared Redis; every key of this file lives under its own prefix.
-const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// A redis-server of this file's own: the tests count its script calls, which
+// other test files on the machine's shared Redis would add to.
 const prefix = `portico-test:${randomUUID()}:`;
 const log = () => {};
 
+let server: RedisChild;
 let redisA: Redis;
 let redisB: Redis;
 let limiterA: Limiter;
@@ -18,9 +20,11 @@ async function ready(redis: Redis) {
 }
 
 beforeAll(async () => {
+  server = await redisChild();
+  await server.start();
   // Two connections, as two gateway processes would have.
-  redisA = createRedis(REDIS_URL, log)!;
-  redisB = createRedis(REDIS_URL, log)!;
+  redisA = createRedis(server.url, log)!;
+  redisB = createRedis(server.url, log)!;
   await Promise.all([ready(redisA), ready(redisB)]);
   limiterA = createLimiter({ redis: redisA, prefix });
   limiterB = createLimiter({ redis: redisB, prefix });
@@ -39,7 +43,11 @@ afterAll(async () => {
   if (keys.length) await redisA.del(...keys);
   await redisA?.quit();
   await redisB?.quit();
+  await server?.kill();
 });
+
+// EVALSHA, or EVAL when the script is not loaded yet.
+const scriptCalls = async () => [...(await redisA.info("commandstats")).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
 
 const perMinute = (n: number): PlanLimits => ({ rateLimitPerMinute: n, monthlyQuota: null });
 
@@ -60,8 +68,6 @@ describe("limits counted in Redis", () => {
   it("counts the requests of one event-loop turn in one script call, subjects and windows kept apart, past the batch bound", async () => {
     const subjects = Array.from({ length: 7 }, () => `sub-${randomUUID()}`);
     const limits: PlanLimits = { rateLimitPerMinute: 50, monthlyQuota: BigInt(80) };
-    // EVALSHA, or EVAL when the script is not loaded yet.
-    const scriptCalls = async () => [...(await redisA.info("commandstats")).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
     const before = await scriptCalls();
     // 700 requests in one synchronous burst: 100 per subject, over three batches of at most 256.
     const outcomes = await Promise.all(Array.from({ length: 700 }, (_, i) => limiterA.consume(subjects[i % 7], limits)));
@@ -74,9 +80,79 @@ describe("limits counted in Redis", () => {
     // The counts each request was told go up one by one, in the order they were asked.
     const remaining = outcomes.filter((_, i) => subjects[i % 7] === subjects[0]).slice(0, 50).map((o) => /r=(\d+)/.exec(o.headers.RateLimit)![1]);
     expect(remaining.map(Number)).toEqual(Array.from({ length: 50 }, (_, i) => 49 - i));
-    // Other tests' calls may land in between; far fewer than one per request in any case.
-    expect(calls).toBeGreaterThanOrEqual(3);
-    expect(calls).toBeLessThan(10);
+    expect(calls).toBe(3);
+  });
+
+  it("lets a busy subject go on an allowance decided in process, and two gateways together still let through exactly the limit", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits: PlanLimits = { rateLimitPerMinute: 6_400, monthlyQuota: BigInt(1_000_000) };
+    const start = Date.UTC(2031, 6, 1, 12);
+    const before = await scriptCalls();
+    const outcomes = [];
+    // 8,000 requests over ten seconds, 800 a second, half on each gateway.
+    for (let ms = 0; ms < 10_000; ms += 10) {
+      const now = new Date(start + ms);
+      outcomes.push(...(await Promise.all([limiterA, limiterB, limiterA, limiterB, limiterA, limiterB, limiterA, limiterB].map((l) => l.consume(subject, limits, now)))));
+    }
+    const calls = (await scriptCalls()) - before;
+    // Demand outlasted the limit, so every allowance was used: not one request
+    // more, and none fewer, than the plan allows.
+    expect(outcomes.filter((o) => o.allowed)).toHaveLength(6_400);
+    expect(outcomes.slice(6_400).every((o) => !o.allowed)).toBe(true);
+    expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(6_400);
+    const monthKey = (await redisA.keys(`${prefix}rl:{${subject}}:mo:*`))[0];
+    expect(Number(await redisA.get(monthKey))).toBe(6_400);
+    // The first second (no allowance yet) takes one call per gateway and
+    // step, 200 in all; after it, about one in ten steps, more as the
+    // allowances shrink near the limit; past it, each gateway refuses in
+    // process.
+    expect(calls).toBeLessThan(800);
+    // What each gateway tells its requests they have left never goes up, and ends at 0.
+    for (const parity of [0, 1]) {
+      const left = outcomes.filter((o, i) => i % 2 === parity).map((o) => Number(/r=(\d+)/.exec(o.headers.RateLimit)![1]));
+      expect(left.every((r, i) => i === 0 || r <= left[i - 1])).toBe(true);
+      expect(left.at(-1)).toBe(0);
+    }
+  });
+
+  it("uses an allowance only within the minute window it was counted in", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits = perMinute(100_000);
+    const start = Date.UTC(2031, 6, 1, 12);
+    for (let i = 0; i < 50; i++) await limiterA.consume(subject, limits, new Date(start + i));
+    // A second later, busy: this request takes an allowance of about 100 ms of that traffic.
+    await limiterA.consume(subject, limits, new Date(start + 1_000));
+    const counted = Number(await redisA.get(`${prefix}rl:{${subject}}:m`));
+    expect(counted).toBe(50 + 1 + 5);
+    // Covered by the allowance: Redis is not asked.
+    const before = await scriptCalls();
+    expect((await limiterA.consume(subject, limits, new Date(start + 1_001))).allowed).toBe(true);
+    expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(counted);
+    // Past the window's end the rest of the allowance is void: counted in Redis again.
+    expect((await limiterA.consume(subject, limits, new Date(start + 61_000))).allowed).toBe(true);
+    expect(await scriptCalls()).toBeGreaterThan(before);
+    expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(counted + 1);
+  });
+
+  it("refuses a subject Redis refused in process until its window resets, unless its plan changes", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits = perMinute(2);
+    const now = new Date(Date.UTC(2031, 6, 1, 12));
+    await limiterA.consume(subject, limits, now);
+    await limiterA.consume(subject, limits, now);
+    const before = await scriptCalls();
+    const refused = [];
+    for (let i = 0; i < 5; i++) refused.push(await limiterA.consume(subject, limits, new Date(now.getTime() + 1_000 * i)));
+    expect(refused.every((o) => !o.allowed && o.exceeded === "minute")).toBe(true);
+    // The first refusal came from Redis; the four after it did not ask.
+    expect((await scriptCalls()) - before).toBe(1);
+    expect(refused[4].retryAfterSeconds).toBeLessThan(refused[0].retryAfterSeconds!);
+    // The team raised the plan: the new limits are asked of Redis at once.
+    expect((await limiterA.consume(subject, perMinute(3), new Date(now.getTime() + 5_000))).allowed).toBe(true);
+    // Once the window has reset, Redis decides again.
+    expect((await limiterB.consume(subject, limits, new Date(now.getTime() + 5_000))).allowed).toBe(false);
+    expect((await limiterA.consume(subject, limits, new Date(now.getTime() + 61_000))).allowed).toBe(false);
+    expect((await scriptCalls()) - before).toBe(4);
   });
 
   it("keeps subjects apart", async () => {

@@ -57,8 +57,18 @@ describe("usage recorder", () => {
 
     const saved = await stored();
     expect(saved.map((s) => s.path)).toEqual(paths.map((path) => path.replace("\0", "\uFFFD")));
-    expect(saved[0]).toMatchObject({ at: new Date(rows[0].at), apiId: "api-1", versionId: null, applicationId: "app-1", teamId: "team-1", method: "GET", status: 200, latencyMs: 1.234567, bytesIn: 0, bytesOut: 1024, cache: "MISS", requestId: rows[0].requestId, gateway: "gw-test" });
+    expect(saved[0]).toMatchObject({ at: new Date(rows[0].at), apiId: "api-1", versionId: null, applicationId: "app-1", teamId: "team-1", method: "GET", status: 200, bytesIn: 0, bytesOut: 1024, cache: "MISS", requestId: rows[0].requestId, gateway: "gw-test" });
+    // Latency is kept to the microsecond.
+    expect(saved[0].latencyMs).toBe(1.235);
     expect(saved[1]).toMatchObject({ versionId: "version-1", applicationId: null, teamId: null, status: 201, cache: "HIT" });
+  });
+
+  it("escapes an id, method or gateway name that is not plain", async () => {
+    const recorder = createUsageRecorder({ pool, flushMs: 60_000 });
+    const odd = { apiId: 'api "1"', applicationId: "app\\1", method: "GET\n", requestId: "id\u2028x", gateway: "gateway ü" };
+    recorder.record(row(odd));
+    await recorder.close();
+    expect((await stored())[0]).toMatchObject(odd);
   });
 
   it("writes a large backlog in several statements, none lost", async () => {
