@@ -123,13 +123,37 @@ function upstreamUrl(base: string, rest: string, query: string): string {
   return `${base.replace(/\/+$/, "")}/${rest}${query}`;
 }
 
+/** Carries the request id of a request the gateway failed on, for its log line. */
+export class GatewayFailure extends Error {
+  constructor(
+    readonly requestId: string,
+    cause: unknown,
+  ) {
+    super(`request ${requestId}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`, { cause });
+  }
+}
+
 export function createHandler(options: GatewayOptions) {
   const { config, metrics } = options;
 
+  /**
+   * One request. A failure of the gateway itself is still answered with the
+   * request's id (a 500, or a cut connection once the answer has begun), so
+   * the consumer's report can be matched to the log line, then rethrown.
+   */
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    try {
+      await proxy(req, res, requestId, started);
+    } catch (error) {
+      sendProblem(res, { status: 500, code: "internal", title: "Internal Server Error", detail: "The gateway failed on this request.", requestId }, ["x-request-id", requestId]);
+      throw new GatewayFailure(requestId, error);
+    }
+  };
+
+  async function proxy(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): Promise<void> {
     // The gateway's own response headers as a flat name/value list, grown as
     // the request passes each step: what every answer from here on carries.
     const edge: string[] = ["x-request-id", requestId];
@@ -289,5 +313,5 @@ export function createHandler(options: GatewayOptions) {
       void options.cache.set(key, { status: upstream.statusCode, headers: storedHeaders, body: Buffer.concat(chunks), storedAt: Date.now() }, ttlFor(api.cacheTtlSeconds, upstream.headers));
     }
     return finish(upstream.statusCode);
-  };
+  }
 }

@@ -117,11 +117,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       });
       return;
     }
-    handle(req, res).catch((error: Error) => {
-      log(`[gateway] unexpected error: ${error.stack ?? error.message}`);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" }).end(JSON.stringify({ type: "https://portico.dev/problems/internal", title: "Internal Server Error", status: 500, detail: "The gateway failed on this request." }));
-      else res.destroy();
-    });
+    // The handler has answered (a 500 with the request id) before this sees the error.
+    handle(req, res).catch((error: Error) => log(`[gateway] unexpected error on ${error.message}`));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
