@@ -16,6 +16,7 @@
 // outside the JavaScript heap, so buffered rows cost the collector nothing.
 // The batch goes to PostgreSQL as one bytea parameter, as it is.
 import type { Pool } from "pg";
+import { addToMinutesSql, ROLLUP_CURSOR_ID } from "@/lib/usage/minute-sql";
 
 export interface UsageRow {
   /** Epoch milliseconds. */
@@ -54,9 +55,19 @@ const COLUMNS: [name: keyof UsageRow, type: string][] = [
 ];
 // `at` is sent with its "Z"; a timestamp without time zone ignores it, so the
 // column holds UTC as the rest of Portico does. ->> makes a JSON null NULL.
-const INSERT = `INSERT INTO "UsageEvent" (${COLUMNS.map(([name]) => `"${name}"`).join(", ")})
-  SELECT ${COLUMNS.map(([, type], i) => `(r->>${i})::${type}`).join(", ")}
-  FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) r`;
+// The rows of the batch that fall before the rollup cursor came later than
+// the rollup's lag: they are added to their minutes here, under a share lock
+// on the cursor row that a rollup run waits for (lib/usage/rollup.ts).
+const INSERT = `WITH rollup AS (
+    SELECT "rolledUpTo" FROM "UsageRollupCursor" WHERE "id" = '${ROLLUP_CURSOR_ID}' FOR SHARE
+  ), e AS MATERIALIZED (
+    SELECT ${COLUMNS.map(([name, type], i) => `(r->>${i})::${type} AS "${name}"`).join(", ")}
+    FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) r
+  ), stored AS (
+    INSERT INTO "UsageEvent" (${COLUMNS.map(([name]) => `"${name}"`).join(", ")})
+    SELECT ${COLUMNS.map(([name]) => `e."${name}"`).join(", ")} FROM e
+  )
+  ${addToMinutesSql(`e, rollup`, `e."at" < rollup."rolledUpTo"`)}`;
 // One batch's bytes: about 1,400 rows, which bounds the work of one statement
 // so that a backlog is written in steps that leave the event loop to requests.
 const BATCH_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 // Rolls raw UsageEvent rows up into UsageMinute, the table the analytics read.
 //
-// Late rows. The gateway writes its events in batches a few seconds after the
+// The lag. The gateway writes its events in batches a few seconds after the
 // requests, so the newest minutes are still filling up. The rollup therefore
 // only takes minutes that ended at least USAGE_ROLLUP_LAG_SECONDS (default
 // 120) ago, and a time cursor records how far it got. Nothing is lost to the
@@ -8,20 +8,27 @@
 // a call shows up at once either way. Why not a cursor on the event id? Ids
 // come from a sequence when a row is inserted, not when its transaction
 // commits: a batch that took id 100 can commit after one that took 101 was
-// rolled up, and id 100 would be skipped for good. A row that reaches the
-// database later than the lag (a gateway cut off from it for minutes) is
-// after the cursor's time and is not counted in the rollups; raise the lag for
-// gateways that buffer longer.
+// rolled up, and id 100 would be skipped for good.
+//
+// Rows later than the lag (a gateway cut off from the database for minutes
+// writes its backlog when it is back): the gateway's writer adds the rows of
+// its batch that fall before the cursor to UsageMinute itself, in the same
+// statement (gateway/usage.ts). It holds a share lock on the cursor row while
+// it does; a run holds it exclusively from before it reads the events until
+// it has moved it. So a batch either commits before a run reads, and is
+// rolled by the run, or sees the moved cursor, and adds its late rows itself:
+// counted once either way.
 //
 // Never twice. Each run covers [cursor, upTo) and moves the cursor in the
-// same statement, conditionally on the cursor still being where the run read
-// it: of two runs at once, one moves it and rolls up, the other does nothing.
-// Window bounds are whole minutes, so a minute is rolled by one run only; the
-// ON CONFLICT clause adds counts and histograms element-wise instead of
-// overwriting, so rows a backfill or the demo seed wrote for a minute are kept.
+// same transaction, conditionally on the cursor still being where the run
+// read it: of two runs at once, one moves it and rolls up, the other does
+// nothing. Window bounds are whole minutes, so a minute is rolled by one run
+// only; the ON CONFLICT clause adds counts and histograms element-wise
+// instead of overwriting, so rows a backfill or the demo seed wrote for a
+// minute are kept.
 import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { eventAggregates, ROLLUP_CURSOR_ID, ts } from "./sql";
+import { addToMinutesSql } from "./minute-sql";
+import { ROLLUP_CURSOR_ID, ts } from "./sql";
 
 const MINUTE = 60_000;
 
@@ -63,7 +70,8 @@ async function readCursor(): Promise<Date | null> {
 
 /**
  * One rollup step: the complete minutes from the cursor up to `now` minus the
- * lag (at most MAX_ROLLUP_WINDOW_MS of them), aggregated in one statement.
+ * lag (at most MAX_ROLLUP_WINDOW_MS of them), aggregated in one transaction
+ * that holds the cursor row.
  */
 export async function rollUpUsage(now = new Date(), options: { lagMs?: number; maxWindowMs?: number } = {}): Promise<RollupResult> {
   const upTo = floorToMinute(new Date(now.getTime() - (options.lagMs ?? rollupLagMs())));
@@ -72,39 +80,23 @@ export async function rollUpUsage(now = new Date(), options: { lagMs?: number; m
   const to = new Date(Math.min(upTo.getTime(), from.getTime() + (options.maxWindowMs ?? MAX_ROLLUP_WINDOW_MS)));
   if (to <= from) return { window: null, minutes: 0, caughtUp: true };
 
-  const [result] = await db.$queryRaw<{ moved: number; minutes: number }[]>(Prisma.sql`
-    WITH moved AS (
-      UPDATE "UsageRollupCursor" SET "rolledUpTo" = ${ts(to)}
-      WHERE "id" = ${ROLLUP_CURSOR_ID} AND "rolledUpTo" = ${ts(from)}
-      RETURNING 1
-    ), rolled AS (
-      INSERT INTO "UsageMinute" ("minute", "apiId", "versionId", "applicationId", "teamId",
-        "requests", "errors4xx", "errors5xx", "bytesIn", "bytesOut", "latencySumMs", "latencyBuckets")
-      SELECT date_trunc('minute', e."at"), e."apiId", coalesce(e."versionId", ''), coalesce(e."applicationId", ''), max(e."teamId"),
-        ${eventAggregates()}
-      FROM "UsageEvent" e
-      WHERE e."at" >= ${ts(from)} AND e."at" < ${ts(to)} AND EXISTS (SELECT 1 FROM moved)
-      GROUP BY 1, 2, 3, 4
-      ON CONFLICT ("minute", "apiId", "versionId", "applicationId") DO UPDATE SET
-        "teamId" = coalesce(EXCLUDED."teamId", "UsageMinute"."teamId"),
-        "requests" = "UsageMinute"."requests" + EXCLUDED."requests",
-        "errors4xx" = "UsageMinute"."errors4xx" + EXCLUDED."errors4xx",
-        "errors5xx" = "UsageMinute"."errors5xx" + EXCLUDED."errors5xx",
-        "bytesIn" = "UsageMinute"."bytesIn" + EXCLUDED."bytesIn",
-        "bytesOut" = "UsageMinute"."bytesOut" + EXCLUDED."bytesOut",
-        "latencySumMs" = "UsageMinute"."latencySumMs" + EXCLUDED."latencySumMs",
-        "latencyBuckets" = ARRAY(
-          SELECT coalesce(stored, 0) + coalesce(added, 0)
-          FROM unnest("UsageMinute"."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS b(stored, added, position)
-          ORDER BY position
-        )
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM moved)::int AS "moved", (SELECT count(*) FROM rolled)::int AS "minutes"`);
-
+  const minutes = await db.$transaction(
+    async (tx) => {
+      // Taken first, in a statement of its own: once it is held no gateway
+      // batch is half written (each holds a share lock on this row while it
+      // writes), and the next statement's snapshot sees every batch written
+      // so far. Gone when another run moved the cursor meanwhile.
+      const [held] = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "UsageRollupCursor" WHERE "id" = ${ROLLUP_CURSOR_ID} AND "rolledUpTo" = ${ts(from)} FOR UPDATE`;
+      if (!held) return null;
+      const added = await tx.$executeRawUnsafe(addToMinutesSql(`"UsageEvent" e`, `e."at" >= $1::timestamp AND e."at" < $2::timestamp`), from.toISOString(), to.toISOString());
+      await tx.$executeRaw`UPDATE "UsageRollupCursor" SET "rolledUpTo" = ${ts(to)} WHERE "id" = ${ROLLUP_CURSOR_ID}`;
+      return added;
+    },
+    { maxWait: 10_000, timeout: 10 * 60_000 },
+  );
   // Another run moved the cursor first: it rolled this window, so this one did nothing.
-  if (result.moved === 0) return { window: null, minutes: 0, caughtUp: false };
-  return { window: { from, to }, minutes: result.minutes, caughtUp: to.getTime() >= upTo.getTime() };
+  if (minutes === null) return { window: null, minutes: 0, caughtUp: false };
+  return { window: { from, to }, minutes, caughtUp: to.getTime() >= upTo.getTime() };
 }
 
 /**

@@ -2,10 +2,10 @@
 // from raw UsageEvent rows (not rolled up yet) and the same minute read back
 // from UsageMinute are counted by one definition.
 import { Prisma } from "@/lib/generated/prisma/client";
-import { BUCKET_COUNT, LATENCY_BOUNDS_MS } from "./histogram";
+import { BUCKET_COUNT } from "./histogram";
+import { EVENT_AGGREGATES_SQL, ROLLUP_CURSOR_ID } from "./minute-sql";
 
-/** The one UsageRollupCursor row. */
-export const ROLLUP_CURSOR_ID = "usage-minute";
+export { ROLLUP_CURSOR_ID };
 
 /**
  * A timestamp parameter. Usage columns are UTC "timestamp without time
@@ -17,22 +17,9 @@ export function ts(date: Date): Prisma.Sql {
   return Prisma.sql`${date.toISOString()}::timestamp`;
 }
 
-const BOUNDS = Prisma.raw(`ARRAY[${LATENCY_BOUNDS_MS.join(", ")}]::float8[]`);
-
-/**
- * The aggregates of a group of UsageEvent rows aliased `e`, in UsageMinute's
- * column order from "requests" on. width_bucket numbers buckets exactly like
- * bucketOf() (see histogram.ts).
- */
+/** The aggregates of a group of UsageEvent rows aliased `e` (minute-sql.ts). */
 export function eventAggregates(): Prisma.Sql {
-  const buckets = Array.from({ length: BUCKET_COUNT }, (_, index) => Prisma.raw(`count(*) FILTER (WHERE width_bucket(e."latencyMs", ${BOUNDS.text}) = ${index})`));
-  return Prisma.sql`count(*)::int AS "requests",
-    (count(*) FILTER (WHERE e."status" BETWEEN 400 AND 499))::int AS "errors4xx",
-    (count(*) FILTER (WHERE e."status" BETWEEN 500 AND 599))::int AS "errors5xx",
-    coalesce(sum(e."bytesIn"), 0)::bigint AS "bytesIn",
-    coalesce(sum(e."bytesOut"), 0)::bigint AS "bytesOut",
-    coalesce(sum(e."latencyMs"), 0)::float8 AS "latencySumMs",
-    ARRAY[${Prisma.join(buckets)}]::int[] AS "latencyBuckets"`;
+  return Prisma.raw(EVENT_AGGREGATES_SQL);
 }
 
 /** Per-bucket sums of a latencyBuckets column over a group (PostgreSQL arrays are 1-based). */

@@ -1,12 +1,15 @@
 // The gateway's usage recorder (gateway/usage.ts) against the real database:
 // what a request records arrives intact, whatever its text; a backlog is
-// bounded; a failing database is retried and a poisoned batch is not.
+// bounded; a failing database is retried and a poisoned batch is not; rows
+// later than the rollup's lag are still counted, once.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createUsageRecorder, type UsageRow } from "@/gateway/usage";
 import { utcTypes } from "@/lib/pg-types";
-import { clearUsage } from "./usage-fixtures";
+import { rollUpUsage } from "@/lib/usage/rollup";
+import { db } from "./helpers";
+import { clearUsage, cursor, MINUTE, minuteRows, recordEvents, times } from "./usage-fixtures";
 
 let pool: pg.Pool;
 
@@ -130,5 +133,65 @@ describe("usage recorder", () => {
     await recorder.close();
     expect((await stored()).map((s) => s.path)).toEqual(["/after"]);
     expect(errors).toEqual(["invalid input syntax"]);
+  });
+});
+
+describe("rows later than the rollup's lag", () => {
+  const BASE = Date.UTC(2031, 2, 10, 9, 0, 0);
+  const LAG = { lagMs: 120_000 };
+  const at = (minutes: number, seconds = 0) => BASE + minutes * MINUTE + seconds * 1000;
+
+  it("are added to their minutes by the writer itself, once: a later run neither drops nor doubles them", async () => {
+    await recordEvents(times(3, { at: new Date(at(0, 10)), apiId: "api-1", versionId: "version-1", applicationId: "app-1" }));
+    await rollUpUsage(new Date(at(10)), LAG);
+    expect(await cursor()).toEqual(new Date(at(8)));
+
+    // A gateway back from a long outage writes its backlog: two calls of
+    // 09:00, long rolled up, and one of 09:09, after the cursor.
+    const recorder = createUsageRecorder({ pool, flushMs: 60_000 });
+    recorder.record(row({ at: at(0, 20), status: 503, latencyMs: 40 }));
+    recorder.record(row({ at: at(0, 30) }));
+    recorder.record(row({ at: at(9, 5) }));
+    await recorder.close();
+
+    const counted = async () => (await minuteRows()).map((m) => [m.minute.getTime(), m.requests, m.errors5xx]);
+    expect(await counted()).toEqual([[at(0), 5, 1]]);
+    // Kept as raw rows too, like every other call.
+    expect(await db.usageEvent.count()).toBe(6);
+
+    await rollUpUsage(new Date(at(15)), LAG);
+    expect(await counted()).toEqual([
+      [at(0), 5, 1],
+      [at(9), 1, 0],
+    ]);
+  });
+
+  it("are rolled by a run that starts while their batch is being written: the run waits for it", async () => {
+    await recordEvents([{ at: new Date(at(0, 10)), apiId: "api-1", versionId: "version-1", applicationId: "app-1" }]);
+    await rollUpUsage(new Date(at(3)), LAG);
+    expect(await cursor()).toEqual(new Date(at(1)));
+
+    // A batch of 09:02 written in a transaction that has not committed yet.
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const writer = createUsageRecorder({ pool: { query: (text: string, values: unknown[]) => client.query(text, values) } as unknown as pg.Pool, flushMs: 60_000 });
+      writer.record(row({ at: at(2, 15) }));
+      writer.record(row({ at: at(2, 45) }));
+      await writer.flush();
+
+      let settled = false;
+      const run = rollUpUsage(new Date(at(10)), LAG).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await client.query("COMMIT");
+      expect(await run).toMatchObject({ window: { from: new Date(at(1)), to: new Date(at(8)) } });
+    } finally {
+      client.release();
+    }
+    expect((await minuteRows()).map((m) => [m.minute.getTime(), m.requests])).toEqual([
+      [at(0), 1],
+      [at(2), 2],
+    ]);
   });
 });

@@ -113,7 +113,8 @@ describe("rolling usage up per minute", () => {
     ]);
   });
 
-  it("never rolls a minute twice: a row later than the lag, for a minute already rolled, is not added again", async () => {
+  // (The gateway's writer counts such a row itself: gateway-usage-recorder.test.ts.)
+  it("never rolls a minute twice: a run does not go back for a row inserted behind the cursor", async () => {
     await recordEvents([{ at: new Date(BASE.getTime() + 10_000), apiId: "api-a" }]);
     await rollUpUsage(new Date(BASE.getTime() + 5 * MINUTE), LAG);
     await recordEvents([{ at: new Date(BASE.getTime() + 20_000), apiId: "api-a" }]);
