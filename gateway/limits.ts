@@ -24,10 +24,12 @@ import { withDeadline } from "./redis";
  * its windows. Redis counts the allowance at once, so the gateways together
  * still never let through more than the limit; the requests it covers are
  * decided in process, without a round trip, until it is used up or its
- * minute window closes. The price: an allowance not used before its window
- * closes is lost to every gateway, so a subject can get up to 1/64 of a
- * window less per gateway than its limit, and only one that was busy; a
+ * minute window closes. The price: an allowance not used before its minute
+ * window closes is lost to every gateway, so a subject can get up to 1/64 of
+ * a minute less per gateway than its limit, and only one that was busy; a
  * quiet subject, or one close to its limit, is counted request by request.
+ * What it had taken of the month is given back with the subject's next call
+ * to Redis, so the quota, which consumers pay for, counts served requests.
  * The RateLimit header of a request decided in process counts this process's
  * requests exactly and the other gateways' as of the last round trip.
  * Likewise a subject Redis refused is refused in process until its window
@@ -104,10 +106,11 @@ const SF_INTEGER_MAX = 999_999_999_999_999;
 // write on each side (in the gateway, a write per command was as costly as
 // forwarding the request upstream; bench/gateway.ts). Entries run in order,
 // so two requests of one subject in a batch are counted one after the other.
-// ARGV[1]: the minute window in ms; ARGV[2]: the entries, six lines each:
+// ARGV[1]: the minute window in ms; ARGV[2]: the entries, seven lines each:
 // minute key, month key, minute limit, month limit (-1: no limit), the
-// month key's TTL in ms and how many requests to count (1, or more to take
-// an allowance; see "Leases"). One packed argument rather than six a request:
+// month key's TTL in ms, how many requests to count (1, or more to take an
+// allowance; see "Leases") and how many to give back to the month first (an
+// allowance's unused rest). One packed argument rather than seven a request:
 // building and parsing the arguments was most of the client's cost per batch.
 // The keys are therefore not declared in KEYS, which Redis Cluster would
 // need; the gateway talks to one Redis server.
@@ -117,10 +120,15 @@ const SF_INTEGER_MAX = 999_999_999_999_999;
 const LIMIT_SCRIPT = `
 local window = tonumber(ARGV[1])
 local out = {}
-for minuteKey, monthKey, minuteLimit, monthLimit, monthTtl, wanted in string.gmatch(ARGV[2], "([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n") do
+for minuteKey, monthKey, minuteLimit, monthLimit, monthTtl, wanted, unused in string.gmatch(ARGV[2], "([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n([^\\n]*)\\n") do
   minuteLimit = tonumber(minuteLimit)
   monthLimit = tonumber(monthLimit)
   local extra = tonumber(wanted) - 1
+  unused = tonumber(unused)
+  if unused > 0 and monthLimit >= 0 then
+    local counted = tonumber(redis.call('GET', monthKey) or 0)
+    if counted > 0 then redis.call('DECRBY', monthKey, math.min(unused, counted)) end
+  end
   local minuteCount, minuteTtl, monthCount = 0, -2, 0
   if minuteLimit >= 0 then
     minuteCount = tonumber(redis.call('GET', minuteKey) or 0)
@@ -161,8 +169,8 @@ const MAX_BATCH = 256;
 type LimitScript = (numberOfKeys: 0, windowMs: number, entries: string) => Promise<number[]>;
 
 /** One entry of the script's packed argument (subjects are ids and client addresses: never a line break). */
-function packedEntry(minuteKey: string, monthKey: string, minuteLimit: string, monthLimit: string, monthKeyTtlMs: number, wanted: number): string {
-  return `${minuteKey}\n${monthKey}\n${minuteLimit}\n${monthLimit}\n${monthKeyTtlMs}\n${wanted}\n`;
+function packedEntry(minuteKey: string, monthKey: string, minuteLimit: string, monthLimit: string, monthKeyTtlMs: number, wanted: number, unused: number): string {
+  return `${minuteKey}\n${monthKey}\n${minuteLimit}\n${monthLimit}\n${monthKeyTtlMs}\n${wanted}\n${unused}\n`;
 }
 
 // An allowance covers about this much of a busy subject's traffic...
@@ -181,6 +189,8 @@ interface Pending {
   counts: Counts;
   /** Requests to count: 1, or more when this entry takes an allowance. */
   wanted: number;
+  /** An expired allowance's rest, given back to the month. */
+  unused: number;
   resolve: (outcome: LimitOutcome) => void;
 }
 
@@ -219,6 +229,8 @@ interface Counts {
   leased: number;
   /** ...until then (the end of the minute window they were counted in). */
   leaseEndsAt: number;
+  /** The rest of allowances that expired unused, to give back to the month `month`. */
+  unusedOfMonth: number;
   /** An entry taking an allowance is on its way to Redis. */
   leasing: boolean;
   /** Redis refused this subject under these limits: refuse in process until `refusedUntil`. */
@@ -334,7 +346,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (!c) {
       // Oldest first: a subject dropped here only loses its in-process count.
       if (counts.size >= maxEntries) counts.delete(counts.keys().next().value as string);
-      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex, leased: 0, leaseEndsAt: 0, leasing: false, refusedUnder: null, refusedUntil: 0, second: 0, thisSecond: 0, lastSecond: 0 };
+      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex, leased: 0, leaseEndsAt: 0, unusedOfMonth: 0, leasing: false, refusedUnder: null, refusedUntil: 0, second: 0, thisSecond: 0, lastSecond: 0 };
       counts.set(subject, c);
     }
     return c;
@@ -370,7 +382,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (probing || closed || !degraded || !redis || !runScript || redis.status !== "ready") return;
     probing = true;
     try {
-      await withDeadline(runScript(0, MINUTE_MS, packedEntry(`${prefix}rl:{probe}:m`, `${prefix}rl:{probe}:mo`, "2147483647", "-1", 0, 1)), timeoutMs);
+      await withDeadline(runScript(0, MINUTE_MS, packedEntry(`${prefix}rl:{probe}:m`, `${prefix}rl:{probe}:mo`, "2147483647", "-1", 0, 1, 0)), timeoutMs);
       setDegraded(false);
     } catch {
       // Still unreachable: the next tick tries again.
@@ -458,6 +470,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
   function consumeLeased(c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
     if (c.leased === 0) return null;
     if (nowMs >= c.leaseEndsAt || c.month !== m.index) {
+      // Last month's rest is last month's business.
+      if (c.month === m.index) c.unusedOfMonth += c.leased;
       c.leased = 0;
       return null;
     }
@@ -495,6 +509,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
         quota === null ? "-1" : quota.toString(),
         entry.month.endsAt - entry.nowMs + MONTH_KEY_GRACE_MS,
         entry.wanted,
+        entry.unused,
       );
     }
     let reply: number[];
@@ -505,6 +520,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       setDegraded(true);
       for (const entry of batch) {
         entry.counts.leasing = false;
+        entry.counts.unusedOfMonth += entry.unused;
         entry.resolve(consumeInMemory(entry.subject, entry.limits, entry.nowMs, entry.month));
       }
       return;
@@ -544,7 +560,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
     const decided = consumeLeased(c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
     if (decided) return decided;
     return new Promise((resolve) => {
-      queue.push({ subject, limits, nowMs, month: m, counts: c, wanted: wantedFor(c), resolve });
+      const unused = c.month === m.index ? c.unusedOfMonth : 0;
+      c.unusedOfMonth = 0;
+      queue.push({ subject, limits, nowMs, month: m, counts: c, wanted: wantedFor(c), unused, resolve });
       // After this turn's other requests (setImmediate runs once the sockets
       // that were ready have all been read), so they share one call.
       if (!flushScheduled && inFlight === 0) {

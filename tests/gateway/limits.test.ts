@@ -115,9 +115,10 @@ describe("limits counted in Redis", () => {
     }
   });
 
-  it("uses an allowance only within the minute window it was counted in", async () => {
+  it("uses an allowance only within the minute window it was counted in, and gives its rest back to the month", async () => {
     const subject = `sub-${randomUUID()}`;
-    const limits = perMinute(100_000);
+    const limits: PlanLimits = { rateLimitPerMinute: 100_000, monthlyQuota: BigInt(1_000_000) };
+    const monthCount = async () => Number(await redisA.get((await redisA.keys(`${prefix}rl:{${subject}}:mo:*`))[0]));
     const start = Date.UTC(2031, 6, 1, 12);
     for (let i = 0; i < 50; i++) await limiterA.consume(subject, limits, new Date(start + i));
     // A second later, busy: this request takes an allowance of about 100 ms of that traffic.
@@ -132,6 +133,8 @@ describe("limits counted in Redis", () => {
     expect((await limiterA.consume(subject, limits, new Date(start + 61_000))).allowed).toBe(true);
     expect(await scriptCalls()).toBeGreaterThan(before);
     expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(counted + 1);
+    // The month holds the 53 requests served, not the 4 the allowance had left.
+    expect(await monthCount()).toBe(50 + 1 + 1 + 1);
   });
 
   it("refuses a subject Redis refused in process until its window resets, unless its plan changes", async () => {
