@@ -76,6 +76,11 @@ function authenticate(options: GatewayOptions, req: IncomingMessage, api: Gatewa
   if (typeof tryIt === "string" && options.tryItSecret) {
     const token = verifyTryItToken(tryIt, options.tryItSecret);
     if (!token || token.apiId !== api.id) return { status: 401, code: "invalid-try-it-token", title: "Unauthorized", detail: "The try-it session expired: reload the docs page." };
+    if (token.viewerId !== undefined) {
+      // A viewer trying a keyless API from the docs: limited per viewer, as a client address would be.
+      if (!(api.keyless && api.visibility === "PUBLIC")) return { status: 403, code: "not-subscribed", title: "Forbidden", detail: `${api.slug} needs an API key now: choose one of your applications under "Try it with".` };
+      return { applicationId: null, teamId: null, subject: `viewer:${api.id}:${token.viewerId}`, limits: options.keylessLimits, credentialHeaders: headers };
+    }
     applicationId = token.applicationId;
   } else if (key) {
     const found = hasValidChecksum(key) ? options.config.keyByHash(hashSecret(key)) : undefined;

@@ -55,15 +55,15 @@ const notYourApplication = () =>
 /**
  * Checks one try-it call and answers the header that authenticates it at the
  * gateway: a short-lived token naming the application and the API (no key:
- * Portico keeps only key hashes), or none for a keyless API tried without an
- * application. An application that is unknown and one of another team are
+ * Portico keeps only key hashes), or, for a keyless API tried without an
+ * application, the viewer and the API (the gateway limits each viewer apart). An application that is unknown and one of another team are
  * refused alike, so application ids reveal nothing.
  */
 export async function authorizeTryIt(actor: MaybeActor, slug: string, applicationId: string | null, secret: string) {
   if (!actor) throw unauthenticated();
   const { api } = await findVisibleApi(actor, slug);
   if (!applicationId) {
-    if (isKeyless(api)) return { apiId: api.id, token: null };
+    if (isKeyless(api)) return { apiId: api.id, token: signTryItToken({ viewerId: actor.userId, apiId: api.id }, secret) };
     throw new AppError("forbidden", `Trying ${api.name} needs one of your applications with an active subscription: choose it under "Try it with", or request access at /apis/${api.slug}/access.`, { code: "try-it-needs-application" });
   }
   if (applicationId.length > 100) throw notYourApplication();

@@ -24,6 +24,8 @@ const MAX_BODY = 2_000;
 let upstream: Upstream;
 let world: World;
 let gateway: GatewayProcess;
+// The gateway's limit on keyless calls per client (here: per viewer).
+const KEYLESS_PER_MINUTE = 3;
 let outsider: TestUser;
 
 beforeAll(async () => {
@@ -43,7 +45,7 @@ beforeAll(async () => {
   world = await makeWorld(upstream.url);
   outsider = await makeUser({ name: "Outsider" });
   // A larger limit in the gateway than here, so a 413 below is Portico's own, sent before anything is forwarded.
-  gateway = await spawnGateway({ PORTICO_SECRET_KEY: SECRET, GATEWAY_MAX_BODY_BYTES: String(MAX_BODY * 100), GATEWAY_USAGE_FLUSH_MS: "200" });
+  gateway = await spawnGateway({ PORTICO_SECRET_KEY: SECRET, GATEWAY_MAX_BODY_BYTES: String(MAX_BODY * 100), GATEWAY_USAGE_FLUSH_MS: "200", GATEWAY_KEYLESS_RATE_LIMIT: String(KEYLESS_PER_MINUTE) });
   process.env.GATEWAY_URL = gateway.url;
 }, 60_000);
 
@@ -247,7 +249,7 @@ describe("keyless APIs and the docs page's picker", () => {
     expect(await tryItChoices(null, world.slug)).toEqual({ signedIn: false, keyless: false, applications: [] });
   });
 
-  it("once the team makes the API keyless, it can be tried without an application, limited per client address", async () => {
+  it("once the team makes the API keyless, it can be tried without an application, limited per viewer", async () => {
     await updateApiSettings(world.provider.members.ADMIN.actor, world.slug, { keyless: true });
     sessionUserId = outsider.id;
     const seen = upstream.seen.length;
@@ -255,6 +257,14 @@ describe("keyless APIs and the docs page's picker", () => {
     await within(3_000, async () => (await tryIt("/2.1.0/open", { application: null })).status === 200);
     expect(upstream.seen.length).toBeGreaterThan(seen);
     expect(upstream.seen.at(-1)!.headers["x-portico-application-id"]).toBeUndefined();
+    // All try-it calls come from Portico's one address: the gateway counts
+    // each viewer apart, not all of them against that address.
+    for (let i = 1; i < KEYLESS_PER_MINUTE; i++) expect((await tryIt("/2.1.0/open", { application: null })).status).toBe(200);
+    const over = await tryIt("/2.1.0/open", { application: null });
+    expect(over.status).toBe(429);
+    sessionUserId = world.consumer.members.VIEWER.id;
+    expect((await tryIt("/2.1.0/open", { application: null })).status).toBe(200);
+    sessionUserId = outsider.id;
     expect((await tryItChoices(outsider.actor, world.slug)).keyless).toBe(true);
     await updateApiSettings(world.provider.members.ADMIN.actor, world.slug, { keyless: false });
   });
