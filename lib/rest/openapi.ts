@@ -18,6 +18,7 @@ import { apiResource, apiSummaryResource, auditEventResource, invitationResource
 import { apiKeyResource, gatewayCredentialResource, keyRotationResource, keyVerificationResource, newApiKeyResource, newGatewayCredentialResource } from "./schemas";
 import { createGatewayCredentialInput, createKeyInput, rotateKeyInput, verifyKeyInput } from "@/lib/keys/schemas";
 import * as webhookInputs from "@/lib/webhooks/schemas";
+import { apiAnalyticsResource, applicationUsageResource, usageRangeQuery } from "@/lib/usage/resource";
 import { webhookDeliveryResource, webhookResource, webhookWithSecretResource } from "./schemas";
 
 type Method = RouteConfig["method"];
@@ -142,6 +143,10 @@ function buildRegistry() {
     request: { params: apiSlug, body: json(apiSettingInputs.updateApiSettingsInput) },
     responses: { 200: { description: "The API's settings", ...json(apiSettingResources.apiSettingsResource) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: problem("The body does not validate, or keyless was asked for an API that is not PUBLIC.") },
   });
+  path("get", "/apis/{slug}/analytics", "getApiAnalytics", "An API's gateway traffic over a range: totals, a time series, top consumers, traffic per version and who still calls deprecated versions (its team and platform admins)", {
+    request: { params: apiSlug, query: usageRangeQuery },
+    responses: { 200: { description: "The API's analytics", ...json(apiAnalyticsResource) }, 401: errors[401], 403: errors[403], 404: errors[404], 422: problem("The range is not one of 1h, 24h, 7d, 30d.") },
+  });
   path("put", "/apis/{slug}/versions/{version}/upstream", "setVersionUpstream", "Set where the gateway forwards a version's calls (its team's ADMIN and up); any state but RETIRED", {
     request: { params: apiSlug.extend({ version: z.string().describe("A semantic version") }), body: json(apiSettingInputs.updateUpstreamInput) },
     responses: { 200: { description: "The version's upstream", ...json(apiSettingResources.versionUpstreamResource) }, ...errors, 409: problem("The version is retired.") },
@@ -172,6 +177,10 @@ function buildRegistry() {
     responses: { 201: { description: "The application", ...json(applicationResource) }, ...errors },
   });
   path("get", "/applications/{id}", "getApplication", "One application (members of its team)", { request: { params: applicationId }, responses: { 200: { description: "The application", ...json(applicationResource) }, 401: errors[401], 404: errors[404] } });
+  path("get", "/applications/{id}/usage", "getApplicationUsage", "An application's gateway usage this month and over the last 7 days, per API, against its plans' limits (members of its team)", {
+    request: { params: applicationId },
+    responses: { 200: { description: "The application's usage", ...json(applicationUsageResource) }, 401: errors[401], 404: errors[404] },
+  });
   path("patch", "/applications/{id}", "updateApplication", "Rename or describe an application (team DEVELOPER and up)", {
     request: { params: applicationId, body: json(updateApplicationInput) },
     responses: { 200: { description: "The application", ...json(applicationResource) }, ...errors },

@@ -2,7 +2,7 @@
 // and /api/v1/openapi.json is generated from them and the input schemas.
 import { z } from "zod";
 
-const timestamp = z.iso.datetime().describe("ISO 8601 date-time (UTC)");
+export const timestamp = z.iso.datetime().describe("ISO 8601 date-time (UTC)");
 export const teamRole = z.enum(["OWNER", "ADMIN", "DEVELOPER", "VIEWER"]);
 
 export const teamResource = z.object({
