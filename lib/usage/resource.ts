@@ -90,9 +90,24 @@ export function toApiAnalyticsResource(analytics: ApiAnalytics) {
     totals,
     series: series.map(({ t, ...figures }) => ({ t: new Date(t), ...figures })),
     consumers: { count: consumers.count, top: consumers.top.map((row) => ({ ...row, team: teamOf(row.team) })) },
-    versions: versions.map(({ versionId: _versionId, ...row }) => row),
-    sunsetCampaign: sunsetCampaign.map(({ versionId: _versionId, callers, ...version }) => ({
-      ...version,
+    versions: versions.map((row) => ({
+      version: row.version,
+      state: row.state,
+      sunsetAt: row.sunsetAt,
+      requests: row.requests,
+      share: row.share,
+      errors4xx: row.errors4xx,
+      errors5xx: row.errors5xx,
+      p50: row.p50,
+      p95: row.p95,
+      p99: row.p99,
+      lastAt: row.lastAt,
+    })),
+    sunsetCampaign: sunsetCampaign.map(({ version, deprecatedAt, sunsetAt, replacement, callers }) => ({
+      version,
+      deprecatedAt,
+      sunsetAt,
+      replacement,
       callers: callers.map((caller) => ({ ...caller, team: teamOf(caller.team), contacts: caller.contacts.map(({ name, email, role }) => ({ name, email, role })) })),
     })),
   };
