@@ -3,6 +3,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { screenshot, signUp, uniqueEmail } from "./support";
 
 async function expectNoSeriousViolations(page: Page, name: string) {
+  // After a client-side navigation the URL changes before the new page's
+  // metadata lands: checking then found no <title> (CI, once). Every page must
+  // get one, so wait for it rather than for time.
+  await expect(page, name).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), name).toEqual([]);
