@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Agent } from "undici";
+import { isKeyless } from "@/lib/apis/keyless";
 import { hashSecret } from "@/lib/crypto";
 import { hasValidChecksum } from "@/lib/keys/format";
 import { selectVersion } from "@/lib/versions/selector";
@@ -78,7 +79,7 @@ function authenticate(options: GatewayOptions, req: IncomingMessage, api: Gatewa
     if (!token || token.apiId !== api.id) return { status: 401, code: "invalid-try-it-token", title: "Unauthorized", detail: "The try-it session expired: reload the docs page." };
     if (token.viewerId !== undefined) {
       // A viewer trying a keyless API from the docs: limited per viewer, as a client address would be.
-      if (!(api.keyless && api.visibility === "PUBLIC")) return { status: 403, code: "not-subscribed", title: "Forbidden", detail: `${api.slug} needs an API key now: choose one of your applications under "Try it with".` };
+      if (!isKeyless(api)) return { status: 403, code: "not-subscribed", title: "Forbidden", detail: `${api.slug} needs an API key now: choose one of your applications under "Try it with".` };
       return { applicationId: null, teamId: null, subject: `viewer:${api.id}:${token.viewerId}`, limits: options.keylessLimits, credentialHeaders: headers };
     }
     applicationId = token.applicationId;
@@ -87,7 +88,7 @@ function authenticate(options: GatewayOptions, req: IncomingMessage, api: Gatewa
     if (!found) return unauthorized("The API key is not valid: it is unknown or was revoked.");
     if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) return unauthorized("The API key has expired.");
     applicationId = found.applicationId;
-  } else if (api.keyless && api.visibility === "PUBLIC") {
+  } else if (isKeyless(api)) {
     return { applicationId: null, teamId: null, subject: `ip:${api.id}:${clientAddress}`, limits: options.keylessLimits, credentialHeaders: headers };
   } else {
     return unauthorized("This API needs an API key: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`.");

@@ -11,7 +11,6 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   // pg_trgm backs the catalog's typo-tolerant search (see the migrations).

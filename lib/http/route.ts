@@ -96,13 +96,41 @@ export function apiRoute<Params>(options: RouteOptions, handler: Handler<Params>
   };
 }
 
+const payloadTooLarge = (limit: number) => new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
+
+/**
+ * A body as bytes, never decoded or parsed: 413 as soon as it goes over the
+ * limit, and its SHA-256 computed as it arrives (for Idempotency-Key), so no
+ * pass over a large body blocks the event loop.
+ */
+export async function readBytes(request: Request, limit: number): Promise<{ chunks: Uint8Array[]; sha256: string }> {
+  if (Number(request.headers.get("content-length") ?? 0) > limit) throw payloadTooLarge(limit);
+  const hash = createHash("sha256");
+  const chunks: Uint8Array[] = [];
+  if (!request.body) return { chunks, sha256: hash.digest("hex") };
+  const reader = request.body.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      reader.cancel().catch(() => undefined);
+      throw payloadTooLarge(limit);
+    }
+    hash.update(value);
+    chunks.push(value);
+  }
+  return { chunks, sha256: hash.digest("hex") };
+}
+
 /** Reads and validates a JSON body: 413 over the limit, 400 for broken JSON, 422 for invalid fields. */
 export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema, options: { maxBytes?: number } = {}): Promise<z.output<Schema>> {
   const limit = options.maxBytes ?? MAX_BODY_BYTES;
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > limit) throw new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
+  if (declared > limit) throw payloadTooLarge(limit);
   const text = await request.text();
-  if (Buffer.byteLength(text) > limit) throw new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
+  if (Buffer.byteLength(text) > limit) throw payloadTooLarge(limit);
   let body: unknown;
   try {
     body = text.length ? JSON.parse(text) : {};

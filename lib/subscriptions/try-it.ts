@@ -5,6 +5,7 @@
 // (key.manage: DEVELOPER and up). A VIEWER reads the application but may not
 // get its keys, so it may not call as it either; with POST and DELETE in
 // reach, trying is acting, not reading.
+import { isKeyless } from "@/lib/apis/keyless";
 import { db } from "@/lib/db";
 import { AppError, unauthenticated } from "@/lib/errors";
 import type { MaybeActor } from "@/lib/authz/actor";
@@ -26,7 +27,6 @@ export function tryItMaxBodyBytes(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : 10 * 1024 * 1024;
 }
 
-const isKeyless = (api: { keyless: boolean; visibility: string }) => api.keyless && api.visibility === "PUBLIC";
 
 /**
  * What the docs page's "Try it with" picker offers: the viewer's applications

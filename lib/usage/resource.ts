@@ -13,17 +13,9 @@ export const usageRangeQuery = z.object({
 });
 
 const ms = z.number().nullable().describe("Milliseconds; null without requests");
-const totalsFields = {
-  requests: z.number().int(),
-  errors4xx: z.number().int(),
-  errors5xx: z.number().int(),
-  bytesIn: z.number().int(),
-  bytesOut: z.number().int(),
-  meanMs: ms,
-  p50: ms,
-  p95: ms,
-  p99: ms,
-};
+const counts = { requests: z.number().int(), errors4xx: z.number().int(), errors5xx: z.number().int() };
+const latency = { p50: ms, p95: ms, p99: ms };
+const totalsFields = { ...counts, bytesIn: z.number().int(), bytesOut: z.number().int(), meanMs: ms, ...latency };
 const usageTotals = z.object(totalsFields).meta({ id: "UsageTotals" });
 const usagePoint = z.object({ t: timestamp.describe("Start of the interval"), ...totalsFields }).meta({ id: "UsagePoint" });
 const teamRef = z.object({ slug: z.string(), name: z.string() });
@@ -41,20 +33,16 @@ export const apiAnalyticsResource = z
     series: z.array(usagePoint),
     consumers: z.object({
       count: z.number().int(),
-      top: z.array(z.object({ ...party, requests: z.number().int(), errors4xx: z.number().int(), errors5xx: z.number().int(), p95: ms, lastAt: timestamp })),
+      top: z.array(z.object({ ...party, ...counts, p95: ms, lastAt: timestamp })),
     }),
     versions: z.array(
       z.object({
         version: z.string().nullable(),
         state: z.string().nullable(),
         sunsetAt: timestamp.nullable(),
-        requests: z.number().int(),
+        ...counts,
         share: z.number(),
-        errors4xx: z.number().int(),
-        errors5xx: z.number().int(),
-        p50: ms,
-        p95: ms,
-        p99: ms,
+        ...latency,
         lastAt: timestamp,
       }),
     ),
@@ -68,9 +56,7 @@ export const apiAnalyticsResource = z
           callers: z.array(
             z.object({
               ...party,
-              requests: z.number().int(),
-              errors4xx: z.number().int(),
-              errors5xx: z.number().int(),
+              ...counts,
               lastAt: timestamp,
               contacts: z.array(z.object({ name: z.string().nullable(), email: z.string(), role: z.string() })),
             }),
@@ -125,9 +111,7 @@ export const applicationUsageResource = z
           .object({ name: z.string(), limitUnit: z.string(), rateLimitPerMinute: z.number().int().nullable(), monthlyQuota: z.number().int().nullable() })
           .nullable(),
         month: z.object({
-          requests: z.number().int(),
-          errors4xx: z.number().int(),
-          errors5xx: z.number().int(),
+          ...counts,
           peakPerMinute: z.number().int().describe("The busiest minute of the month"),
           peakAt: timestamp.nullable(),
         }),

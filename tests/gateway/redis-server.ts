@@ -19,7 +19,6 @@ export interface RedisChild {
   resume(): void;
 }
 
-
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { apiRoute, idempotent, jsonResponse, readQuery } from "@/lib/http/route";
+import { apiRoute, idempotent, jsonResponse, readBytes, readQuery } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { authorizeUpload, uploadFields, uploadVersionBody } from "@/lib/versions/upload";
 import { maxSpecBytes } from "@/lib/specs/parse";
@@ -25,34 +24,6 @@ function bodyKind(contentType: string | null): "envelope" | "document" {
   return "envelope";
 }
 
-const tooLarge = (limit: number) => new AppError("payload-too-large", `The body may be at most ${limit} bytes.`);
-
-/**
- * The body as bytes, never decoded or parsed here (the upload process does
- * that): 413 as soon as it goes over the limit. Hashed as it arrives, for
- * Idempotency-Key, so no pass over the whole body blocks the event loop.
- */
-async function readBody(request: Request, limit: number): Promise<{ chunks: Uint8Array[]; sha256: string }> {
-  if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge(limit);
-  const hash = createHash("sha256");
-  const chunks: Uint8Array[] = [];
-  if (!request.body) return { chunks, sha256: hash.digest("hex") };
-  const reader = request.body.getReader();
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (bytes > limit) {
-      reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    hash.update(value);
-    chunks.push(value);
-  }
-  return { chunks, sha256: hash.digest("hex") };
-}
-
 // Who may upload is settled before the body is read; what the body holds is
 // read, checked and stored by the upload process, off this event loop.
 export const POST = apiRoute<{ slug: string }>({ auth: "required" }, async (context) => {
@@ -65,7 +36,7 @@ export const POST = apiRoute<{ slug: string }>({ auth: "required" }, async (cont
     fields = Object.fromEntries(Object.keys(uploadFields.shape).filter((key) => key in query).map((key) => [key, query[key]]));
   }
   // The JSON body escapes the document, which may then take up to twice its size.
-  const body = await readBody(context.request, kind === "document" ? maxSpecBytes() : maxSpecBytes() * 2);
+  const body = await readBytes(context.request, kind === "document" ? maxSpecBytes() : maxSpecBytes() * 2);
   return idempotent(context, { body: kind, fields, sha256: body.sha256 }, async () => {
     const { summary, answer } = await uploadVersionBody(context.actor, target, { kind, fields, chunks: body.chunks }, "full");
     return new Response(new Uint8Array(answer), {
