@@ -372,16 +372,22 @@ async function measureRun(target: Target, mode: "throughput" | "rate"): Promise<
   return row;
 }
 
-/** The median run by requests/s, with its own figures: one disturbed run does not decide the result. */
+/**
+ * The median run by requests/s, with its own figures: one disturbed run does
+ * not decide the result. Of an even count, the lower of the middle two, so
+ * the row shown is a run that happened and never flatters the target.
+ */
 function medianRow(runs: Row[]): Row {
-  const median = { ...[...runs].sort((x, y) => x.result.requestsPerSecond - y.result.requestsPerSecond)[Math.floor(runs.length / 2)] };
+  const median = { ...[...runs].sort((x, y) => x.result.requestsPerSecond - y.result.requestsPerSecond)[Math.floor((runs.length - 1) / 2)] };
   if (runs.length > 1) median.rounds = runs.map((run) => run.result.requestsPerSecond);
   return median;
 }
 
+/** The true median: of an even count, the mean of the middle two (never the better one). */
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)];
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 

@@ -9,10 +9,13 @@ import { Client, type Pool } from "pg";
 import type { LifecycleState } from "@/lib/generated/prisma/enums";
 import type { SelectableVersion } from "@/lib/versions/selector";
 import { versionLifecycleHeaders } from "./http";
+import { upstreamTarget, type UpstreamTarget } from "./proxy";
 
 export interface GatewayVersion extends SelectableVersion {
   id: string;
   upstreamUrl: string | null;
+  /** The upstream URL taken apart once when loaded (null when unset or not a usable http(s) URL), so no request parses it. */
+  upstream: UpstreamTarget | null;
   deprecatedAt: Date | null;
   sunsetAt: Date | null;
   replacement: string | null;
@@ -376,6 +379,7 @@ function withoutApiId(row: VersionRow): GatewayVersion {
     prerelease: row.prerelease,
     state: row.state,
     upstreamUrl: row.upstreamUrl,
+    upstream: row.upstreamUrl ? upstreamTarget(row.upstreamUrl) : null,
     deprecatedAt: row.deprecatedAt,
     sunsetAt: row.sunsetAt,
     replacement: row.replacement,

@@ -16,7 +16,7 @@ import { cacheKey, isCacheable, mayServeFromCache, ttlFor, type ResponseCache } 
 import type { UsageRecorder } from "./usage";
 import type { Metrics } from "./metrics";
 import { appendClientResponseHeaders, sendProblem, successorLink, upstreamRequestHeaders } from "./http";
-import { BodyTooLarge, classifyUpstreamError, forward, limitBody } from "./proxy";
+import { BodyTooLarge, classifyUpstreamError, forward, limitBody, type UpstreamResponse } from "./proxy";
 
 export interface GatewayOptions {
   id: string;
@@ -125,9 +125,56 @@ function headerPairs(list: (string | string[])[]): [string, string][] {
   return pairs;
 }
 
-function upstreamUrl(base: string, rest: string, query: string): string {
-  return `${base.replace(/\/+$/, "")}/${rest}${query}`;
+/** The parts of a gateway path, /{api}/{selector}/{rest}, found without a regular expression or an array per request. */
+function splitRoute(path: string): { slug: string; selector: string; rest: string } {
+  let start = 0;
+  while (path.charCodeAt(start) === 47 /* "/" */) start++;
+  const slugEnd = path.indexOf("/", start);
+  if (slugEnd === -1) return { slug: path.slice(start), selector: "", rest: "" };
+  const selectorEnd = path.indexOf("/", slugEnd + 1);
+  if (selectorEnd === -1) return { slug: path.slice(start, slugEnd), selector: path.slice(slugEnd + 1), rest: "" };
+  return { slug: path.slice(start, slugEnd), selector: path.slice(slugEnd + 1, selectorEnd), rest: path.slice(selectorEnd + 1) };
 }
+
+/** A path segment decoded, or null when its percent-encoding is malformed. */
+function decodeSegment(segment: string): string | null {
+  if (!segment.includes("%")) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/**
+ * The path below the version with "." and ".." segments (RFC 3986 §5.2.4,
+ * encoded or not) resolved, or null when it climbs above the version: a
+ * consumer never reaches upstream paths outside the version's base path.
+ */
+export function resolveRest(rest: string): string | null {
+  if (!DOT_SEGMENT.test(rest)) return rest;
+  const out: string[] = [];
+  const segments = rest.split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i].replace(/%2e/gi, ".");
+    if (segment === ".") {
+      if (i === segments.length - 1) out.push("");
+    } else if (segment === "..") {
+      if (out.length === 0) return null;
+      out.pop();
+      if (i === segments.length - 1) out.push("");
+    } else {
+      out.push(segments[i]);
+    }
+  }
+  return out.join("/");
+}
+
+// The names KEY_QUERY_PARAMETERS share, or an escape that could spell them: a query without any needs no parsing.
+const MAY_NAME_A_KEY = /key|token|%/i;
+const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
 
 /** Carries the request id of a request the gateway failed on, for its log line. */
 export class GatewayFailure extends Error {
@@ -139,6 +186,69 @@ export class GatewayFailure extends Error {
   }
 }
 
+/**
+ * What one request has gathered by the time it is answered, and the two ways
+ * it ends: its usage row and metrics (finish), or a problem answer first
+ * (refuse). A class, not closures made per request: tsx's keepNames wraps
+ * every named closure in a defineProperty call, which showed in the
+ * gateway's profile.
+ */
+class RequestRecord {
+  api: GatewayApi | undefined = undefined;
+  version: GatewayVersion | null = null;
+  caller: Caller | null = null;
+  rest = "";
+  bytesIn = 0;
+  bytesOut = 0;
+  cacheResult: "HIT" | "MISS" | null = null;
+  /**
+   * The gateway's own response headers as a flat name/value list, grown as
+   * the request passes each step: what every answer from here on carries.
+   */
+  readonly edge: string[];
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly requestId: string,
+    private readonly started: number,
+  ) {
+    this.edge = ["x-request-id", requestId];
+  }
+
+  finish(status: number): void {
+    const { options, api } = this;
+    const latencyMs = performance.now() - this.started;
+    const label = api?.slug ?? "unknown";
+    options.metrics.requests.inc({ api: label, status_class: STATUS_CLASSES[Math.floor(status / 100)] ?? "5xx" });
+    options.metrics.latency.observe({ api: label }, latencyMs / 1000);
+    if (api && options.usage) {
+      options.usage.record({
+        at: Date.now(),
+        apiId: api.id,
+        versionId: this.version?.id ?? null,
+        applicationId: this.caller?.applicationId ?? null,
+        teamId: this.caller?.teamId ?? null,
+        method: this.req.method ?? "GET",
+        path: `/${this.rest}`.slice(0, 500),
+        status,
+        latencyMs,
+        bytesIn: this.bytesIn,
+        bytesOut: this.bytesOut,
+        cache: this.cacheResult,
+        requestId: this.requestId,
+        gateway: options.id,
+      });
+    }
+  }
+
+  refuse(refusal: Refusal): void {
+    const headers = refusal.headers ? [...this.edge, ...Object.entries(refusal.headers).flat()] : this.edge;
+    this.finish(sendProblem(this.res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId: this.requestId }, headers));
+  }
+}
+
 export function createHandler(options: GatewayOptions) {
   const { config, metrics } = options;
 
@@ -147,102 +257,77 @@ export function createHandler(options: GatewayOptions) {
    * request's id (a 500, or a cut connection once the answer has begun), so
    * the consumer's report can be matched to the log line, then rethrown.
    */
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    try {
-      await proxy(req, res, requestId, started);
-    } catch (error) {
+    return proxy(req, res, new RequestRecord(options, req, res, requestId, started)).catch((error: unknown) => {
       sendProblem(res, { status: 500, code: "internal", title: "Internal Server Error", detail: "The gateway failed on this request.", requestId }, ["x-request-id", requestId]);
       throw new GatewayFailure(requestId, error);
-    }
+    });
   };
 
-  async function proxy(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): Promise<void> {
-    // The gateway's own response headers as a flat name/value list, grown as
-    // the request passes each step: what every answer from here on carries.
-    const edge: string[] = ["x-request-id", requestId];
+  async function proxy(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+    const { edge } = record;
     const rawUrl = req.url ?? "/";
     const queryStart = rawUrl.indexOf("?");
     const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
     const query = queryStart === -1 ? "" : rawUrl.slice(queryStart);
-    const [slug = "", selector = "", ...restSegments] = path.replace(/^\/+/, "").split("/");
-    const rest = restSegments.join("/");
-    let api: GatewayApi | undefined;
-    let version: GatewayVersion | null = null;
-    let caller: Caller | null = null;
-    let bytesIn = 0;
-    let bytesOut = 0;
-    let cacheResult: "HIT" | "MISS" | null = null;
+    const route = splitRoute(path);
+    record.rest = route.rest;
 
-    const finish = (status: number) => {
-      const latencyMs = performance.now() - started;
-      const label = api?.slug ?? "unknown";
-      metrics.requests.inc({ api: label, status_class: `${Math.floor(status / 100)}xx` });
-      metrics.latency.observe({ api: label }, latencyMs / 1000);
-      if (api && options.usage) {
-        options.usage.record({
-          at: Date.now(),
-          apiId: api.id,
-          versionId: version?.id ?? null,
-          applicationId: caller?.applicationId ?? null,
-          teamId: caller?.teamId ?? null,
-          method: req.method ?? "GET",
-          path: `/${rest}`.slice(0, 500),
-          status,
-          latencyMs,
-          bytesIn,
-          bytesOut,
-          cache: cacheResult,
-          requestId,
-          gateway: options.id,
-        });
-      }
-    };
-    const refuse = (refusal: Refusal) => finish(sendProblem(res, { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.detail, requestId }, refusal.headers ? [...edge, ...Object.entries(refusal.headers).flat()] : edge));
-
-    const params = query.length > 1 ? new URLSearchParams(query) : null;
-    if (params && KEY_QUERY_PARAMETERS.some((name) => params.has(name))) {
+    if (query.length > 1 && MAY_NAME_A_KEY.test(query)) {
+      const params = new URLSearchParams(query);
       // Refused before anything else: a key in a URL ends up in logs and browser history.
-      return refuse({ status: 400, code: "key-in-query", title: "Bad Request", detail: "API keys are never accepted in the query string. Send the key as `Authorization: Bearer <key>` or `X-API-Key: <key>`, and revoke the one you sent." });
+      if (KEY_QUERY_PARAMETERS.some((name) => params.has(name))) {
+        return record.refuse({ status: 400, code: "key-in-query", title: "Bad Request", detail: "API keys are never accepted in the query string. Send the key as `Authorization: Bearer <key>` or `X-API-Key: <key>`, and revoke the one you sent." });
+      }
     }
-    api = config.apiBySlug(decodeURIComponent(slug));
+    const slug = decodeSegment(route.slug);
+    const selector = decodeSegment(route.selector);
+    const api = slug === null ? undefined : config.apiBySlug(slug);
     if (!api || !selector) {
-      api = undefined;
-      return refuse({ status: 404, code: "not-found", title: "Not Found", detail: "No API at this path. Gateway paths are /{api}/{version or vN}/{path}." });
+      return record.refuse({ status: 404, code: "not-found", title: "Not Found", detail: "No API at this path. Gateway paths are /{api}/{version or vN}/{path}." });
     }
-    version = selectVersion(api.versions, decodeURIComponent(selector));
-    if (!version) return refuse({ status: 404, code: "version-not-found", title: "Not Found", detail: `${api.slug} has no released version "${selector}".` });
+    record.api = api;
+    const version = selectVersion(api.versions, selector);
+    if (!version) return record.refuse({ status: 404, code: "version-not-found", title: "Not Found", detail: `${api.slug} has no released version "${route.selector}".` });
+    record.version = version;
     for (const header of version.lifecycleHeaders) edge.push(header);
-    if (version.replacement && version.state !== "PUBLISHED") edge.push("link", successorLink(`/${api.slug}/${version.replacement}/${rest}`));
+    if (version.replacement && version.state !== "PUBLISHED") edge.push("link", successorLink(`/${api.slug}/${version.replacement}/${route.rest}`));
     if (version.state === "RETIRED") {
-      return refuse({ status: 410, code: "version-retired", title: "Gone", detail: `${api.slug} ${version.version} is retired.${version.replacement ? ` Use ${version.replacement} instead.` : ""}` });
+      return record.refuse({ status: 410, code: "version-retired", title: "Gone", detail: `${api.slug} ${version.version} is retired.${version.replacement ? ` Use ${version.replacement} instead.` : ""}` });
     }
-    if (!version.upstreamUrl) return refuse({ status: 502, code: "no-upstream", title: "Bad Gateway", detail: `${api.slug} ${version.version} has no upstream URL configured.` });
+    if (!version.upstream) {
+      return record.refuse({ status: 502, code: "no-upstream", title: "Bad Gateway", detail: `${api.slug} ${version.version} has no ${version.upstreamUrl ? "usable (http or https) " : ""}upstream URL configured.` });
+    }
+    const rest = resolveRest(route.rest);
+    if (rest === null) {
+      return record.refuse({ status: 400, code: "path-outside-version", title: "Bad Request", detail: 'The path climbs above the version with ".." segments: gateway paths stay below /{api}/{version}/.' });
+    }
 
     const authenticated = authenticate(options, req, api, req.socket.remoteAddress ?? "unknown");
-    if (isRefusal(authenticated)) return refuse(authenticated);
-    caller = authenticated;
+    if (isRefusal(authenticated)) return record.refuse(authenticated);
+    const caller = authenticated;
+    record.caller = caller;
 
     // Before the limits: a refused oversized request should not use up the plan's quota.
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > options.maxBodyBytes) {
-      return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
+      return record.refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
     }
-    let limitOutcome: LimitOutcome | null = null;
     if (options.limiter) {
       const counted = options.limiter.consume(caller.subject, caller.limits);
-      limitOutcome = counted instanceof Promise ? await counted : counted;
-      for (const name in limitOutcome.headers) edge.push(name, limitOutcome.headers[name]);
-      if (!limitOutcome.allowed) {
-        metrics.limited.inc({ window: limitOutcome.exceeded ?? "minute" });
-        return refuse({
+      const outcome: LimitOutcome = counted instanceof Promise ? await counted : counted;
+      for (const name in outcome.headers) edge.push(name, outcome.headers[name]);
+      if (!outcome.allowed) {
+        metrics.limited.inc({ window: outcome.exceeded ?? "minute" });
+        return record.refuse({
           status: 429,
           code: "rate-limited",
           title: "Too Many Requests",
-          detail: limitOutcome.exceeded === "month" ? "The monthly quota of this plan is used up." : "Too many requests for this plan: slow down.",
-          headers: { "retry-after": String(limitOutcome.retryAfterSeconds ?? 60) },
+          detail: outcome.exceeded === "month" ? "The monthly quota of this plan is used up." : "Too many requests for this plan: slow down.",
+          headers: { "retry-after": String(outcome.retryAfterSeconds ?? 60) },
         });
       }
     }
@@ -256,14 +341,14 @@ export function createHandler(options: GatewayOptions) {
       const hit = await options.cache.get(key);
       metrics.cache.inc({ result: hit ? "hit" : "miss" });
       if (hit) {
-        cacheResult = "HIT";
+        record.cacheResult = "HIT";
         const age = Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000));
         res.writeHead(hit.status, [...hit.headers.flat(), ...edge, "x-cache", "HIT", "age", String(age)]);
-        bytesOut = hit.body.length;
+        record.bytesOut = hit.body.length;
         res.end(method === "HEAD" ? undefined : hit.body);
-        return finish(hit.status);
+        return record.finish(hit.status);
       }
-      cacheResult = "MISS";
+      record.cacheResult = "MISS";
     }
 
     const headers = upstreamRequestHeaders(req.headers, caller.credentialHeaders);
@@ -271,24 +356,24 @@ export function createHandler(options: GatewayOptions) {
     headers["x-forwarded-for"] = `${forwardedFor ? `${forwardedFor}, ` : ""}${req.socket.remoteAddress ?? ""}`;
     headers["x-forwarded-proto"] = "http";
     if (req.headers.host) headers["x-forwarded-host"] = req.headers.host;
-    headers["x-request-id"] = requestId;
+    headers["x-request-id"] = record.requestId;
     if (caller.applicationId) headers["x-portico-application-id"] = caller.applicationId;
     if (caller.teamId) headers["x-portico-team-id"] = caller.teamId;
     headers["x-portico-api"] = api.slug;
     headers["x-portico-version"] = version.version;
 
     const hasBody = method !== "GET" && method !== "HEAD" && (declared > 0 || req.headers["transfer-encoding"] !== undefined);
-    const body = hasBody ? limitBody(req, options.maxBodyBytes, (seen) => (bytesIn = seen)) : null;
-    let upstream: Awaited<ReturnType<typeof forward>>;
+    const body = hasBody ? limitBody(req, options.maxBodyBytes, (seen) => (record.bytesIn = seen)) : null;
+    let upstream: UpstreamResponse;
     try {
-      upstream = await forward(options.agent, upstreamUrl(version.upstreamUrl, rest, query), { method, headers, body });
+      upstream = await forward(options.agent, version.upstream, `/${rest}${query}`, { method, headers, body });
     } catch (error) {
       if (error instanceof BodyTooLarge || (error as { cause?: unknown }).cause instanceof BodyTooLarge) {
-        return refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
+        return record.refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
       }
       const kind = classifyUpstreamError(error);
       metrics.upstreamErrors.inc({ kind });
-      return refuse(
+      return record.refuse(
         kind === "timeout"
           ? { status: 504, code: "upstream-timeout", title: "Gateway Timeout", detail: `${api.slug} did not answer in time.` }
           : { status: 502, code: "upstream-unavailable", title: "Bad Gateway", detail: `${api.slug} could not be reached (${kind === "refused" ? "connection refused" : kind === "reset" ? "connection reset" : "upstream error"}).` },
@@ -301,23 +386,22 @@ export function createHandler(options: GatewayOptions) {
     const store = key && options.cache && isCacheable({ method, headers }, { status: upstream.statusCode, headers: upstream.headers });
     const storedHeaders = store ? headerPairs(outgoing) : null;
     for (const header of edge) outgoing.push(header);
-    if (cacheResult) outgoing.push("x-cache", cacheResult);
+    if (record.cacheResult) outgoing.push("x-cache", record.cacheResult);
     res.writeHead(upstream.statusCode, outgoing);
-    const chunks: Buffer[] = [];
+    const chunks: Buffer[] | undefined = store ? [] : undefined;
     try {
-      await upstream.body.relay(res, (chunk) => {
-        bytesOut += chunk.length;
-        if (store) chunks.push(chunk);
-      });
+      await upstream.body.relay(res, chunks);
     } catch (error) {
       // The client went away or the upstream broke mid-body: nothing more to send.
       metrics.upstreamErrors.inc({ kind: res.writableFinished ? "other" : classifyUpstreamError(error) });
       res.destroy();
-      return finish(upstream.statusCode);
+      record.bytesOut = upstream.body.bytesRelayed;
+      return record.finish(upstream.statusCode);
     }
-    if (storedHeaders && key && options.cache) {
+    record.bytesOut = upstream.body.bytesRelayed;
+    if (storedHeaders && chunks && key && options.cache) {
       void options.cache.set(key, { status: upstream.statusCode, headers: storedHeaders, body: Buffer.concat(chunks), storedAt: Date.now() }, ttlFor(api.cacheTtlSeconds, upstream.headers));
     }
-    return finish(upstream.statusCode);
+    return record.finish(upstream.statusCode);
   }
 }

@@ -12,6 +12,25 @@ export class BodyTooLarge extends Error {
 
 export type UpstreamFailure = "timeout" | "refused" | "reset" | "other";
 
+/** Where a version's requests go: undici's origin, and the path every request path is appended to. */
+export interface UpstreamTarget {
+  origin: string;
+  /** The upstream URL's path without its trailing slashes ("" for the root). */
+  basePath: string;
+}
+
+/** A version's upstream URL taken apart, or null if it is not an http(s) URL (its query and fragment are not used). */
+export function upstreamTarget(url: string): UpstreamTarget | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  return { origin: parsed.origin, basePath: parsed.pathname.replace(/\/+$/, "") };
+}
+
 export function createUpstreamAgent(options: { timeoutMs: number; connections?: number }) {
   return new Agent({
     connections: options.connections ?? 256,
@@ -50,9 +69,12 @@ export interface UpstreamBody {
   /**
    * Streams the body into `res` (whose head the caller has written); settles
    * when the client has it all, rejects when the upstream fails mid-body or
-   * the client goes away first. `onChunk` sees every chunk.
+   * the client goes away first. With `keep`, every chunk is also pushed
+   * there (for the cache).
    */
-  relay(res: Writable, onChunk?: (chunk: Buffer) => void): Promise<void>;
+  relay(res: Writable, keep?: Buffer[]): Promise<void>;
+  /** Body bytes passed to the client so far. */
+  readonly bytesRelayed: number;
 }
 
 function noop() {}
@@ -78,7 +100,8 @@ class Exchange implements UpstreamBody {
   private early: Buffer[] | null = [];
   private earlyBytes = 0;
   private sink: Writable | null = null;
-  private onChunk: ((chunk: Buffer) => void) | undefined;
+  private keep: Buffer[] | undefined;
+  bytesRelayed = 0;
   private complete = false;
   private failure: Error | null = null;
   private bodyResult: { resolve: () => void; reject: (error: Error) => void } | null = null;
@@ -112,7 +135,8 @@ class Exchange implements UpstreamBody {
       this.earlyBytes += chunk.length;
       return this.earlyBytes < EARLY_LIMIT;
     }
-    this.onChunk?.(chunk);
+    this.bytesRelayed += chunk.length;
+    this.keep?.push(chunk);
     const more = sink.write(chunk);
     // undici stops reading when this answers false, until resumed.
     if (!more) sink.once("drain", this.resumeReading!);
@@ -149,14 +173,16 @@ class Exchange implements UpstreamBody {
 
   // No named closures per request here: tsx's keepNames wraps each in a
   // defineProperty call, which showed in the profile.
-  relay(res: Writable, onChunk?: (chunk: Buffer) => void): Promise<void> {
+  relay(res: Writable, keep?: Buffer[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.bodyResult = { resolve, reject };
       // Kept after settling: a late error with no listener would crash the process.
       res.on("error", (error: Error) => this.settleBody(error));
-      res.once("finish", () => this.settleBody(null));
+      // A response emits close after finish, or alone when the client went
+      // away first: one listener tells which.
       res.once("close", () => {
-        if (!this.bodyResult || res.writableFinished) return;
+        if (!this.bodyResult) return;
+        if (res.writableFinished) return this.settleBody(null);
         const gone = Object.assign(new Error("The client closed the connection before the response was sent."), { code: "ERR_STREAM_PREMATURE_CLOSE" });
         // Ends the upstream request too, so its connection is not reused half-read.
         if (!this.complete) this.abortRequest?.(gone);
@@ -164,12 +190,13 @@ class Exchange implements UpstreamBody {
       });
       if (this.failure) return this.settleBody(this.failure);
       this.sink = res;
-      this.onChunk = onChunk;
+      this.keep = keep;
       const early = this.early ?? [];
       const paused = this.earlyBytes >= EARLY_LIMIT;
       this.early = null;
       for (const chunk of early) {
-        onChunk?.(chunk);
+        this.bytesRelayed += chunk.length;
+        keep?.push(chunk);
         res.write(chunk);
       }
       if (this.complete) res.end();
@@ -178,19 +205,15 @@ class Exchange implements UpstreamBody {
   }
 }
 
-/** Sends the request; answers when the upstream's head arrives, fails with undici's errors (or the request body's) before that. */
-export function forward(agent: Agent, url: string, init: { method: string; headers: Record<string, string | string[]>; body: Readable | null }): Promise<UpstreamResponse> {
+/**
+ * Sends the request to `path` (already resolved and starting with "/") on
+ * the target's origin; answers when the upstream's head arrives, fails with
+ * undici's errors (or the request body's) before that.
+ */
+export function forward(agent: Agent, target: UpstreamTarget, path: string, init: { method: string; headers: Record<string, string | string[]>; body: Readable | null }): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const exchange = new Exchange(init.body, resolve, reject);
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (error) {
-      return exchange.onError(error as Error);
-    }
-    // The origin and path undici's request(url) derives from a URL string.
-    const path = target.search ? `${target.pathname}${target.search}` : target.pathname;
-    agent.dispatch({ origin: target.origin, path, method: init.method as never, headers: init.headers, body: init.body ?? undefined }, exchange);
+    agent.dispatch({ origin: target.origin, path: target.basePath + path, method: init.method as never, headers: init.headers, body: init.body ?? undefined }, exchange);
   });
 }
 

@@ -47,6 +47,22 @@ const call = (path: string, init: RequestInit & { key?: string | null } = {}) =>
   return fetch(`${gateway.url}/${world.slug}${path}`, { ...init, headers, redirect: "manual" });
 };
 
+/** A GET sent with its path exactly as given (fetch would resolve dot segments before sending). */
+function rawCall(path: string, underApi = true): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${gateway.url}${underApi ? `/${world.slug}` : ""}${path}`, { headers: { authorization: `Bearer ${world.key}` } });
+    // node:http keeps the path as written; set it again in case a URL parser touched it.
+    req.path = `${underApi ? `/${world.slug}` : ""}${path}`;
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 describe("routing and proxying", () => {
   it("forwards method, path, query and body; the upstream sees the consumer, never the key", async () => {
     // node:http, as fetch will not send a Connection header.
@@ -144,6 +160,39 @@ describe("routing and proxying", () => {
     const response = await call("/v2/upload", { method: "POST", body: streamed, duplex: "half" } as RequestInit);
     expect(response.status).toBe(413);
     expect(upstream.seen.length - before).toBeLessThanOrEqual(1);
+  });
+
+  it("keeps every request below the version's base path: dot segments resolve inside it, never above it", async () => {
+    await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: `${upstream.url}/base/` } });
+    try {
+      await within(1_000, async () => (await rawCall("/2.0.0/ping")).status === 201 && upstream.seen.at(-1)!.url === "/base/ping");
+      const resolved = await rawCall("/2.0.0/a/./b/../orders?x=1");
+      expect(resolved.status).toBe(201);
+      expect(upstream.seen.at(-1)!.url).toBe("/base/a/orders?x=1");
+
+      const before = upstream.seen.length;
+      for (const path of ["/2.0.0/orders/../../secrets", "/2.0.0/%2e%2E/secrets", "/2.0.0/.."]) {
+        const escaped = await rawCall(path);
+        expect(escaped.status, path).toBe(400);
+        expect(JSON.parse(escaped.body).type).toBe("https://portico.dev/problems/path-outside-version");
+      }
+      expect(upstream.seen.length).toBe(before);
+    } finally {
+      await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: upstream.url } });
+    }
+  });
+
+  it("a malformed escape in the API or version is a 404, and an upstream URL that is not http(s) a 502", async () => {
+    expect((await rawCall(`/${world.slug}%zz/v2/x`, false)).status).toBe(404);
+    expect((await rawCall("/v%zz/x")).status).toBe(404);
+    await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: "ftp://files.example/api" } });
+    try {
+      await within(1_000, async () => (await rawCall("/2.0.0/x")).status === 502);
+      const refused = await rawCall("/2.0.0/x");
+      expect(JSON.parse(refused.body)).toMatchObject({ type: "https://portico.dev/problems/no-upstream", detail: expect.stringContaining("usable (http or https) upstream URL") });
+    } finally {
+      await db.apiVersion.update({ where: { id: world.versionIds["2.0.0"] }, data: { upstreamUrl: upstream.url } });
+    }
   });
 
   it("unknown APIs and versions are 404; drafts are not routable", async () => {
