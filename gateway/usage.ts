@@ -55,19 +55,25 @@ const COLUMNS: [name: keyof UsageRow, type: string][] = [
 ];
 // `at` is sent with its "Z"; a timestamp without time zone ignores it, so the
 // column holds UTC as the rest of Portico does. ->> makes a JSON null NULL.
+const ROWS_OF_BATCH = `SELECT ${COLUMNS.map(([name, type], i) => `(r->>${i})::${type} AS "${name}"`).join(", ")}
+    FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) r`;
 // The rows of the batch that fall before the rollup cursor came later than
-// the rollup's lag: they are added to their minutes here, under a share lock
-// on the cursor row that a rollup run waits for (lib/usage/rollup.ts).
+// the rollup's lag: they are added to their minutes here (the `late` part),
+// under a share lock on the cursor row that a rollup run waits for
+// (lib/usage/rollup.ts). $2 is the batch's earliest time: while it is not
+// before the cursor (nearly always), the late part filters out the cursor
+// row and never reads the batch a second time. Measured on 1,400-row
+// batches, PostgreSQL's CPU a row: 9.1 µs when a MATERIALIZED CTE read the
+// batch once for both parts (every row copied into a tuplestore), 7.6-9.1 µs
+// this way as a prepared statement, the same as a bare INSERT ... SELECT.
+// Unprepared, planning this statement cost about 1 µs a row more.
 const INSERT = `WITH rollup AS (
     SELECT "rolledUpTo" FROM "UsageRollupCursor" WHERE "id" = '${ROLLUP_CURSOR_ID}' FOR SHARE
-  ), e AS MATERIALIZED (
-    SELECT ${COLUMNS.map(([name, type], i) => `(r->>${i})::${type} AS "${name}"`).join(", ")}
-    FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) r
-  ), stored AS (
-    INSERT INTO "UsageEvent" (${COLUMNS.map(([name]) => `"${name}"`).join(", ")})
-    SELECT ${COLUMNS.map(([name]) => `e."${name}"`).join(", ")} FROM e
+  ), late AS (
+    ${addToMinutesSql(`rollup, LATERAL (${ROWS_OF_BATCH}) e`, `$2::timestamp < rollup."rolledUpTo" AND e."at" < rollup."rolledUpTo"`)}
   )
-  ${addToMinutesSql(`e, rollup`, `e."at" < rollup."rolledUpTo"`)}`;
+  INSERT INTO "UsageEvent" (${COLUMNS.map(([name]) => `"${name}"`).join(", ")})
+  ${ROWS_OF_BATCH}`;
 // One batch's bytes: about 1,400 rows, which bounds the work of one statement
 // so that a backlog is written in steps that leave the event loop to requests.
 const BATCH_BYTES = 256 * 1024;
@@ -97,13 +103,15 @@ class Batch {
   length = 1;
   rows = 0;
   sealed = false;
+  /** The earliest `at` among its rows, epoch milliseconds. */
+  earliest = Infinity;
 
   constructor() {
     this.bytes[0] = 0x5b; // [
   }
 
   /** Appends one row's JSON, or answers false when it does not fit. */
-  append(text: string): boolean {
+  append(text: string, at: number): boolean {
     // Worst case 3 bytes a UTF-16 unit, plus "," and the closing "]".
     if (this.length + text.length * 3 + 2 > BATCH_BYTES) {
       if (this.rows > 0) return false;
@@ -112,6 +120,7 @@ class Batch {
     if (this.rows > 0) this.bytes[this.length++] = 0x2c; // ,
     this.length += this.bytes.write(text, this.length);
     this.rows += 1;
+    if (at < this.earliest) this.earliest = at;
     return true;
   }
 
@@ -158,7 +167,7 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
       const batch = batches[0];
       writing = batch;
       try {
-        await options.pool.query(INSERT, [batch.seal()]);
+        await options.pool.query({ name: "portico-usage-batch", text: INSERT, values: [batch.seal(), new Date(batch.earliest).toISOString()] });
       } catch (error) {
         // Class 22 (data exception): this batch would fail again on every
         // retry and hold back all later ones; drop it. Anything else (the
@@ -200,10 +209,10 @@ export function createUsageRecorder(options: { pool: Pool; flushMs?: number; max
       // In COLUMNS' order; latency to the microsecond.
       const text = `["${iso}",${token(row.apiId)},${token(row.versionId)},${token(row.applicationId)},${token(row.teamId)},${token(row.method)},${json(row.path)},${row.status},${row.latencyMs.toFixed(3)},${row.bytesIn},${row.bytesOut},${token(row.cache)},${token(row.requestId)},${token(row.gateway)}]`;
       let batch = current();
-      if (!batch.append(text)) {
+      if (!batch.append(text, row.at)) {
         batch.seal();
         batch = current();
-        batch.append(text);
+        batch.append(text, row.at);
       }
       buffered += 1;
       if (buffered > maxBuffered) dropOldest();

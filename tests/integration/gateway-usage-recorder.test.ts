@@ -76,7 +76,7 @@ describe("usage recorder", () => {
 
   it("writes a large backlog in several statements, none lost", async () => {
     const statements: number[] = [];
-    const counting = { query: (text: string, values: unknown[]) => (statements.push((values[0] as Buffer).length), pool.query(text, values)) } as unknown as pg.Pool;
+    const counting = { query: (statement: pg.QueryConfig) => (statements.push((statement.values![0] as Buffer).length), pool.query(statement)) } as unknown as pg.Pool;
     const counted = createUsageRecorder({ pool: counting, flushMs: 60_000 });
     for (let i = 0; i < 5_000; i++) counted.record(row({ status: 200 + (i % 300), path: `/items/${i}` }));
     await counted.close();
@@ -91,7 +91,7 @@ describe("usage recorder", () => {
     let failures = 2;
     const errors: string[] = [];
     const flaky = {
-      query: (text: string, values: unknown[]) => (failures-- > 0 ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : pool.query(text, values)),
+      query: (statement: pg.QueryConfig) => (failures-- > 0 ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : pool.query(statement)),
     } as unknown as pg.Pool;
     const recorder = createUsageRecorder({ pool: flaky, flushMs: 60_000, onError: (error) => errors.push(error.message) });
     for (let i = 0; i < 10; i++) recorder.record(row());
@@ -122,7 +122,7 @@ describe("usage recorder", () => {
     const errors: string[] = [];
     let dropped = 0;
     const refusing = {
-      query: (text: string, values: unknown[]) => (calls++ === 0 ? Promise.reject(Object.assign(new Error("invalid input syntax"), { code: "22P02" })) : pool.query(text, values)),
+      query: (statement: pg.QueryConfig) => (calls++ === 0 ? Promise.reject(Object.assign(new Error("invalid input syntax"), { code: "22P02" })) : pool.query(statement)),
     } as unknown as pg.Pool;
     const recorder = createUsageRecorder({ pool: refusing, flushMs: 60_000, onDropped: (n) => (dropped += n), onError: (error) => errors.push(error.message) });
     for (let i = 0; i < 3; i++) recorder.record(row());
@@ -175,7 +175,7 @@ describe("rows later than the rollup's lag", () => {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      const writer = createUsageRecorder({ pool: { query: (text: string, values: unknown[]) => client.query(text, values) } as unknown as pg.Pool, flushMs: 60_000 });
+      const writer = createUsageRecorder({ pool: { query: (statement: pg.QueryConfig) => client.query(statement) } as unknown as pg.Pool, flushMs: 60_000 });
       writer.record(row({ at: at(2, 15) }));
       writer.record(row({ at: at(2, 45) }));
       await writer.flush();
