@@ -165,19 +165,22 @@ export async function makeKey(people: People, world: World, input: { name?: stri
 export async function queueAtApplication<T>(applicationId: string, calls: (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
   const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
-  const running: Promise<T>[] = [];
+  // Settled as each call starts: a call that fails as soon as the lock is
+  // released (while the ROLLBACK's client is still closing) must not count
+  // as an unhandled rejection, which fails the whole run.
+  const running: Promise<PromiseSettledResult<T>>[] = [];
   try {
     await client.query("BEGIN");
     await client.query(`SELECT 1 FROM "Application" WHERE "id" = $1 FOR UPDATE`, [applicationId]);
     for (const [index, call] of calls.entries()) {
-      running.push(call());
+      running.push(Promise.allSettled([call()]).then(([result]) => result));
       await waitForLockWaiters(client, index + 1);
     }
   } finally {
     await client.query("ROLLBACK").catch(() => undefined);
     await client.end();
   }
-  return Promise.allSettled(running);
+  return Promise.all(running);
 }
 
 async function waitForLockWaiters(client: Client, count: number, timeoutMs = 10_000): Promise<void> {
