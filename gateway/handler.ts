@@ -176,6 +176,10 @@ export function resolveRest(rest: string): string | null {
 const MAY_NAME_A_KEY = /key|token|%/i;
 const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
 
+function bodyTooLarge(limit: number): Refusal {
+  return { status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${limit} bytes.` };
+}
+
 /** Carries the request id of a request the gateway failed on, for its log line. */
 export class GatewayFailure extends Error {
   constructor(
@@ -314,7 +318,7 @@ export function createHandler(options: GatewayOptions) {
     // Before the limits: a refused oversized request should not use up the plan's quota.
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > options.maxBodyBytes) {
-      return record.refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
+      return record.refuse(bodyTooLarge(options.maxBodyBytes));
     }
     if (options.limiter) {
       const counted = options.limiter.consume(caller.subject, caller.limits);
@@ -369,7 +373,7 @@ export function createHandler(options: GatewayOptions) {
       upstream = await forward(options.agent, version.upstream, `/${rest}${query}`, { method, headers, body });
     } catch (error) {
       if (error instanceof BodyTooLarge || (error as { cause?: unknown }).cause instanceof BodyTooLarge) {
-        return record.refuse({ status: 413, code: "payload-too-large", title: "Content Too Large", detail: `Request bodies may be at most ${options.maxBodyBytes} bytes.` });
+        return record.refuse(bodyTooLarge(options.maxBodyBytes));
       }
       const kind = classifyUpstreamError(error);
       metrics.upstreamErrors.inc({ kind });

@@ -27,7 +27,6 @@ export function tryItMaxBodyBytes(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : 10 * 1024 * 1024;
 }
 
-
 /**
  * What the docs page's "Try it with" picker offers: the viewer's applications
  * (in teams where the viewer may use their keys) with an ACTIVE subscription
@@ -56,7 +55,8 @@ const notYourApplication = () =>
  * Checks one try-it call and answers the header that authenticates it at the
  * gateway: a short-lived token naming the application and the API (no key:
  * Portico keeps only key hashes), or, for a keyless API tried without an
- * application, the viewer and the API (the gateway limits each viewer apart). An application that is unknown and one of another team are
+ * application, the viewer and the API (the gateway limits each viewer
+ * apart). An application that is unknown and one of another team are
  * refused alike, so application ids reveal nothing.
  */
 export async function authorizeTryIt(actor: MaybeActor, slug: string, applicationId: string | null, secret: string) {
