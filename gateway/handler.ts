@@ -146,30 +146,23 @@ function decodeSegment(segment: string): string | null {
   }
 }
 
-const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+// A "." or ".." segment (RFC 3986 §5.2.4), encoded or not, between slashes or
+// backslashes (which WHATWG URLs, and many upstream servers, read as slashes).
+const DOT_SEGMENT = /(?:^|[/\\])(?:\.|%2e){1,2}(?:[/\\]|$)/i;
+// A base only for resolving a path below a version; never contacted.
+const VERSION_ROOT = "http://version.invalid/v/";
 
 /**
- * The path below the version with "." and ".." segments (RFC 3986 §5.2.4,
- * encoded or not) resolved, or null when it climbs above the version: a
- * consumer never reaches upstream paths outside the version's base path.
+ * The path below the version with its dot segments resolved, by the WHATWG
+ * URL parser, or null when it climbs above the version: a consumer never
+ * reaches upstream paths outside the version's base path. Paths without dot
+ * segments (nearly all) are passed as written, with no parse.
  */
 export function resolveRest(rest: string): string | null {
   if (!DOT_SEGMENT.test(rest)) return rest;
-  const out: string[] = [];
-  const segments = rest.split("/");
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i].replace(/%2e/gi, ".");
-    if (segment === ".") {
-      if (i === segments.length - 1) out.push("");
-    } else if (segment === "..") {
-      if (out.length === 0) return null;
-      out.pop();
-      if (i === segments.length - 1) out.push("");
-    } else {
-      out.push(segments[i]);
-    }
-  }
-  return out.join("/");
+  // "./" first: a path such as "a:b" is a path here, not a URL of scheme "a".
+  const { pathname } = new URL(`./${rest}`, VERSION_ROOT);
+  return pathname.startsWith("/v/") ? pathname.slice("/v/".length) : null;
 }
 
 // The names KEY_QUERY_PARAMETERS share, or an escape that could spell them: a query without any needs no parsing.

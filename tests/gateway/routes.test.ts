@@ -23,6 +23,15 @@ describe("the path below a version", () => {
     expect(resolveRest("a/../../secrets")).toBeNull();
     expect(resolveRest("%2e%2e/secrets")).toBeNull();
   });
+
+  it("reads backslashes as slashes when resolving, as URL parsers and many servers do", () => {
+    expect(resolveRest("..\\..\\admin")).toBeNull();
+    expect(resolveRest("a\\..\\b")).toBe("b");
+  });
+
+  it("takes a segment with a colon as a path, not as a URL scheme", () => {
+    expect(resolveRest("a:b/../c")).toBe("c");
+  });
 });
 
 describe("a version's upstream URL", () => {
