@@ -11,7 +11,7 @@ import { ConfigStore } from "./config";
 import { createHandler } from "./handler";
 import { createMetrics } from "./metrics";
 import { createUpstreamAgent } from "./proxy";
-import { createUsageRecorder } from "./usage";
+import { createUsageRecorder, usageSinkFor } from "./usage";
 import { createRedis } from "./redis";
 import { createLimiter } from "./limits";
 import { createResponseCache } from "./cache";
@@ -85,7 +85,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   const usage =
     settings.usage === false
       ? null
-      : createUsageRecorder({ pool, flushMs: settings.usageFlushMs, onDropped: (count) => metrics.usageDropped.inc(count), onError: (error) => log(`[gateway] usage write failed, will retry: ${error.message}`) });
+      : createUsageRecorder({ sink: await usageSinkFor(pool), flushMs: settings.usageFlushMs, onDropped: (count) => metrics.usageDropped.inc(count), onError: (error) => log(`[gateway] usage write failed, will retry: ${error.message}`) });
   const agent = createUpstreamAgent({ timeoutMs: settings.upstreamTimeoutMs ?? 30_000 });
   const handle = createHandler({
     id,
