@@ -149,20 +149,29 @@ function decodeSegment(segment: string): string | null {
 // A "." or ".." segment (RFC 3986 §5.2.4), encoded or not, between slashes or
 // backslashes (which WHATWG URLs, and many upstream servers, read as slashes).
 const DOT_SEGMENT = /(?:^|[/\\])(?:\.|%2e){1,2}(?:[/\\]|$)/i;
+// The same with encoded slashes and backslashes (%2F, %5C) counted as
+// separators too. The gateway passes those as written, but an upstream that
+// decodes them before resolving the path would read "..%2F.." as two ".."
+// segments and climb out of the version: such paths are refused.
+const DOT_SEGMENT_ANY_SEPARATOR = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e){1,2}(?:[/\\]|%2f|%5c|$)/i;
 // A base only for resolving a path below a version; never contacted.
 const VERSION_ROOT = "http://version.invalid/v/";
 
 /**
  * The path below the version with its dot segments resolved, by the WHATWG
- * URL parser, or null when it climbs above the version: a consumer never
- * reaches upstream paths outside the version's base path. Paths without dot
- * segments (nearly all) are passed as written, with no parse.
+ * URL parser, or null when it climbs above the version or puts a dot
+ * segment against an encoded separator: a consumer never reaches upstream
+ * paths outside the version's base path. Paths without dot segments (nearly
+ * all) are passed as written, with no parse.
  */
 export function resolveRest(rest: string): string | null {
-  if (!DOT_SEGMENT.test(rest)) return rest;
+  if (!DOT_SEGMENT_ANY_SEPARATOR.test(rest)) return rest;
+  if (!DOT_SEGMENT.test(rest)) return null;
   // "./" first: a path such as "a:b" is a path here, not a URL of scheme "a".
   const { pathname } = new URL(`./${rest}`, VERSION_ROOT);
-  return pathname.startsWith("/v/") ? pathname.slice("/v/".length) : null;
+  if (!pathname.startsWith("/v/")) return null;
+  const resolved = pathname.slice("/v/".length);
+  return DOT_SEGMENT_ANY_SEPARATOR.test(resolved) ? null : resolved;
 }
 
 // The names KEY_QUERY_PARAMETERS share, or an escape that could spell them: a query without any needs no parsing.
@@ -300,7 +309,7 @@ export function createHandler(options: GatewayOptions) {
     }
     const rest = resolveRest(route.rest);
     if (rest === null) {
-      return record.refuse({ status: 400, code: "path-outside-version", title: "Bad Request", detail: 'The path climbs above the version with ".." segments: gateway paths stay below /{api}/{version}/.' });
+      return record.refuse({ status: 400, code: "path-outside-version", title: "Bad Request", detail: 'The path climbs above the version with ".." segments, or puts a dot segment against an encoded slash (%2F or %5C): gateway paths stay below /{api}/{version}/.' });
     }
 
     const authenticated = authenticate(options, req, api, req.socket.remoteAddress ?? "unknown");

@@ -29,6 +29,17 @@ describe("the path below a version", () => {
     expect(resolveRest("a\\..\\b")).toBe("b");
   });
 
+  it("is refused when a dot segment stands against an encoded slash or backslash, which an upstream may decode", () => {
+    expect(resolveRest("..%2F..%2Fadmin")).toBeNull();
+    expect(resolveRest("a/..%5cb")).toBeNull();
+    expect(resolveRest("a%2F..")).toBeNull();
+    expect(resolveRest("a/./b%2F%2e%2E%2Fc")).toBeNull();
+    // Encoded separators alone, or dots inside a name, are fine.
+    expect(resolveRest("files/a%2Fb")).toBe("files/a%2Fb");
+    expect(resolveRest("report..%2Fx")).toBe("report..%2Fx");
+    expect(resolveRest("a/./b%2Fc")).toBe("a/b%2Fc");
+  });
+
   it("takes a segment with a colon as a path, not as a URL scheme", () => {
     expect(resolveRest("a:b/../c")).toBe("c");
   });

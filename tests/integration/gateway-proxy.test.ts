@@ -171,7 +171,7 @@ describe("routing and proxying", () => {
       expect(upstream.seen.at(-1)!.url).toBe("/base/a/orders?x=1");
 
       const before = upstream.seen.length;
-      for (const path of ["/2.0.0/orders/../../secrets", "/2.0.0/%2e%2E/secrets", "/2.0.0/.."]) {
+      for (const path of ["/2.0.0/orders/../../secrets", "/2.0.0/%2e%2E/secrets", "/2.0.0/..", "/2.0.0/..%2F..%2Fsecrets", "/2.0.0/a/..%5c..%5csecrets"]) {
         const escaped = await rawCall(path);
         expect(escaped.status, path).toBe(400);
         expect(JSON.parse(escaped.body).type).toBe("https://portico.dev/problems/path-outside-version");
