@@ -24,10 +24,13 @@ import { withDeadline } from "./redis";
  * its windows. Redis counts the allowance at once, so the gateways together
  * still never let through more than the limit; the requests it covers are
  * decided in process, without a round trip, until it is used up or its
- * minute window closes. The price: an allowance not used before its minute
- * window closes is lost to every gateway, so a subject can get up to 1/64 of
- * a minute less per gateway than its limit, and only one that was busy; a
- * quiet subject, or one close to its limit, is counted request by request.
+ * minute window closes. When a quarter of it is left, the next one is
+ * fetched in the background, so a busy subject's requests do not wait for
+ * Redis when one runs out. The price: an allowance not used before its
+ * minute window closes is lost to every gateway, so a subject can get up to
+ * about 1/50 of a minute less per gateway than its limit, and only one that
+ * was busy; a quiet subject, or one close to its limit, is counted request
+ * by request.
  * What it had taken of the month is given back with the subject's next call
  * to Redis, so the quota, which consumers pay for, counts served requests.
  * The RateLimit header of a request decided in process counts this process's
@@ -179,6 +182,7 @@ const LEASE_SPAN_MS = 100;
 // in the last second: below it, a lease would save next to nothing.
 const LEASE_MIN_RATE = 10;
 const MAX_LEASE = 10_000;
+const ignoreOutcome = () => {};
 
 /** A request waiting for the next batch. */
 interface Pending {
@@ -191,6 +195,18 @@ interface Pending {
   wanted: number;
   /** An expired allowance's rest, given back to the month. */
   unused: number;
+  /** Takes an allowance: `leasing` is set while it is on its way. */
+  takesAllowance: boolean;
+  /** Fetches the next allowance ahead of need, for no request of its own. */
+  topUp: boolean;
+  resolve: (outcome: LimitOutcome) => void;
+}
+
+/** A request that waits for the allowance on its way rather than asking Redis itself. */
+interface Waiter {
+  limits: PlanLimits;
+  nowMs: number;
+  month: MonthWindow;
   resolve: (outcome: LimitOutcome) => void;
 }
 
@@ -229,10 +245,14 @@ interface Counts {
   leased: number;
   /** ...until then (the end of the minute window they were counted in). */
   leaseEndsAt: number;
+  /** The size of the last allowance: the next is fetched when a quarter of it is left. */
+  granted: number;
   /** The rest of allowances that expired unused, to give back to the month `month`. */
   unusedOfMonth: number;
-  /** An entry taking an allowance is on its way to Redis. */
+  /** An entry taking an allowance is on its way to Redis... */
   leasing: boolean;
+  /** ...and these requests, which found none left, wait for it. */
+  waiters: Waiter[];
   /** Redis refused this subject under these limits: refuse in process until `refusedUntil`. */
   refusedUnder: PlanLimits | null;
   refusedUntil: number;
@@ -346,7 +366,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (!c) {
       // Oldest first: a subject dropped here only loses its in-process count.
       if (counts.size >= maxEntries) counts.delete(counts.keys().next().value as string);
-      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex, leased: 0, leaseEndsAt: 0, unusedOfMonth: 0, leasing: false, refusedUnder: null, refusedUntil: 0, second: 0, thisSecond: 0, lastSecond: 0 };
+      c = { minuteCount: 0, minuteResetAt: 0, monthCount: 0, month: monthIndex, leased: 0, leaseEndsAt: 0, granted: 0, unusedOfMonth: 0, leasing: false, waiters: [], refusedUnder: null, refusedUntil: 0, second: 0, thisSecond: 0, lastSecond: 0 };
       counts.set(subject, c);
     }
     return c;
@@ -436,12 +456,22 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   function remember(entry: Pending, counted: number, minuteCount: number, minuteTtlMs: number, monthCount: number): LimitOutcome {
     const c = entry.counts;
-    if (entry.wanted > 1) c.leasing = false;
-    if (counted > 1) {
-      c.leased = counted - 1;
+    // A top-up's requests all go to the allowance; a request's own first one is its own.
+    const leased = entry.topUp ? counted : counted - 1;
+    if (leased > 0) {
       // Counted in this minute window, so usable only within it (the TTL was
       // read after `nowMs`: this ends a little early, never late).
-      c.leaseEndsAt = entry.limits.rateLimitPerMinute !== null && minuteTtlMs > 0 ? entry.nowMs + minuteTtlMs : entry.month.endsAt;
+      const endsAt = entry.limits.rateLimitPerMinute !== null && minuteTtlMs > 0 ? entry.nowMs + minuteTtlMs : entry.month.endsAt;
+      // What a top-up finds left of the current allowance stays usable if
+      // both were counted in the same minute window (their ends agree to a
+      // few ms); counted in the window before, it is void.
+      if (c.leased > 0 && endsAt > c.leaseEndsAt + 1_000) {
+        if (c.month === entry.month.index) c.unusedOfMonth += c.leased;
+        c.leased = 0;
+      }
+      c.leased += leased;
+      c.leaseEndsAt = endsAt;
+      c.granted = leased;
     }
     const unused = c.leaseEndsAt > entry.nowMs ? c.leased : 0;
     c.minuteCount = Math.max(0, minuteCount - unused);
@@ -467,7 +497,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   /** A request covered by the subject's allowance, or null. */
-  function consumeLeased(c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
+  function consumeLeased(subject: string, c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
     if (c.leased === 0) return null;
     if (nowMs >= c.leaseEndsAt || c.month !== m.index) {
       // Last month's rest is last month's business.
@@ -478,14 +508,23 @@ export function createLimiter(options: LimiterOptions): Limiter {
     c.leased -= 1;
     c.minuteCount += 1;
     c.monthCount += 1;
+    if (c.leased * 4 <= c.granted && !c.leasing && c.lastSecond >= LEASE_MIN_RATE) {
+      c.leasing = true;
+      enqueue({ subject, limits, nowMs, month: m, counts: c, wanted: leaseSize(c), unused: takeUnused(c, m), takesAllowance: true, topUp: true, resolve: ignoreOutcome });
+    }
     return limitOutcome(limits, true, c.minuteCount, c.minuteResetAt > nowMs ? c.minuteResetAt - nowMs : MINUTE_MS, c.monthCount, m.endsAt - nowMs);
   }
 
-  /** How many requests the next entry of a subject counts: an allowance for a busy one, one otherwise. */
-  function wantedFor(c: Counts): number {
-    if (c.leasing || c.lastSecond < LEASE_MIN_RATE) return 1;
-    c.leasing = true;
-    return 1 + Math.min(MAX_LEASE, Math.ceil((c.lastSecond * LEASE_SPAN_MS) / 1000));
+
+  function leaseSize(c: Counts): number {
+    return Math.min(MAX_LEASE, Math.ceil((c.lastSecond * LEASE_SPAN_MS) / 1000));
+  }
+
+  /** An expired allowance's rest, handed to the subject's next entry to give back to the month. */
+  function takeUnused(c: Counts, m: MonthWindow): number {
+    const unused = c.month === m.index ? c.unusedOfMonth : 0;
+    c.unusedOfMonth = 0;
+    return unused;
   }
 
   function countRate(c: Counts, nowMs: number) {
@@ -519,13 +558,28 @@ export function createLimiter(options: LimiterOptions): Limiter {
     } catch {
       setDegraded(true);
       for (const entry of batch) {
-        entry.counts.leasing = false;
         entry.counts.unusedOfMonth += entry.unused;
-        entry.resolve(consumeInMemory(entry.subject, entry.limits, entry.nowMs, entry.month));
+        if (!entry.topUp) entry.resolve(consumeInMemory(entry.subject, entry.limits, entry.nowMs, entry.month));
+        if (entry.takesAllowance) allowanceSettled(entry.subject, entry.counts);
       }
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(remember(batch[i], reply[4 * i], reply[4 * i + 1], reply[4 * i + 2], reply[4 * i + 3]));
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch[i];
+      entry.resolve(remember(entry, reply[4 * i], reply[4 * i + 1], reply[4 * i + 2], reply[4 * i + 3]));
+      if (entry.takesAllowance) allowanceSettled(entry.subject, entry.counts);
+    }
+  }
+
+  /** The allowance a subject's waiters waited for has come (or Redis failed): decide them, in order. */
+  function allowanceSettled(subject: string, c: Counts) {
+    c.leasing = false;
+    const waiters = c.waiters;
+    c.waiters = [];
+    for (const waiter of waiters) {
+      if (degraded || closed) waiter.resolve(consumeInMemory(subject, waiter.limits, waiter.nowMs, waiter.month));
+      else decide(subject, c, waiter);
+    }
   }
 
   function flushQueue() {
@@ -557,19 +611,38 @@ export function createLimiter(options: LimiterOptions): Limiter {
     }
     const c = countsOf(subject, m.index);
     countRate(c, nowMs);
-    const decided = consumeLeased(c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
+    const decided = consumeLeased(subject, c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
     if (decided) return decided;
-    return new Promise((resolve) => {
-      const unused = c.month === m.index ? c.unusedOfMonth : 0;
-      c.unusedOfMonth = 0;
-      queue.push({ subject, limits, nowMs, month: m, counts: c, wanted: wantedFor(c), unused, resolve });
-      // After this turn's other requests (setImmediate runs once the sockets
-      // that were ready have all been read), so they share one call.
-      if (!flushScheduled && inFlight === 0) {
-        flushScheduled = true;
-        setImmediate(flushQueue);
-      }
-    });
+    return new Promise((resolve) => ask(subject, c, { limits, nowMs, month: m, resolve }));
+  }
+
+  /** A request of a subject the process cannot decide now: it waits for the allowance on its way, or asks Redis. */
+  function ask(subject: string, c: Counts, waiter: Waiter) {
+    if (c.leasing) {
+      c.waiters.push(waiter);
+      return;
+    }
+    // A busy subject takes an allowance with this request; any other is counted request by request.
+    const takesAllowance = c.lastSecond >= LEASE_MIN_RATE;
+    if (takesAllowance) c.leasing = true;
+    const { limits, nowMs, month, resolve } = waiter;
+    enqueue({ subject, limits, nowMs, month, counts: c, wanted: takesAllowance ? 1 + leaseSize(c) : 1, unused: takeUnused(c, month), takesAllowance, topUp: false, resolve });
+  }
+
+  function decide(subject: string, c: Counts, waiter: Waiter) {
+    const decided = consumeLeased(subject, c, waiter.limits, waiter.nowMs, waiter.month) ?? stillRefused(c, waiter.limits, waiter.nowMs, waiter.month);
+    if (decided) waiter.resolve(decided);
+    else ask(subject, c, waiter);
+  }
+
+  function enqueue(entry: Pending) {
+    queue.push(entry);
+    // After this turn's other requests (setImmediate runs once the sockets
+    // that were ready have all been read), so they share one call.
+    if (!flushScheduled && inFlight === 0) {
+      flushScheduled = true;
+      setImmediate(flushQueue);
+    }
   }
 
   return {

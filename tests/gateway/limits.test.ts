@@ -98,7 +98,15 @@ describe("limits counted in Redis", () => {
     // Demand outlasted the limit, so every allowance was used: not one request
     // more, and none fewer, than the plan allows.
     expect(outcomes.filter((o) => o.allowed)).toHaveLength(6_400);
-    expect(outcomes.slice(6_400).every((o) => !o.allowed)).toBe(true);
+    // Near the end one gateway may still serve the rest of its allowance
+    // while the other already refuses; neither serves once it has refused.
+    for (const parity of [0, 1]) {
+      const own = outcomes.filter((o, i) => i % 2 === parity);
+      const firstRefused = own.findIndex((o) => !o.allowed);
+      expect(firstRefused).toBeGreaterThan(3_000);
+      expect(own.slice(firstRefused).every((o) => !o.allowed)).toBe(true);
+    }
+    expect(outcomes.slice(6_600).every((o) => !o.allowed)).toBe(true);
     expect(Number(await redisA.get(`${prefix}rl:{${subject}}:m`))).toBe(6_400);
     const monthKey = (await redisA.keys(`${prefix}rl:{${subject}}:mo:*`))[0];
     expect(Number(await redisA.get(monthKey))).toBe(6_400);
@@ -113,6 +121,27 @@ describe("limits counted in Redis", () => {
       expect(left.every((r, i) => i === 0 || r <= left[i - 1])).toBe(true);
       expect(left.at(-1)).toBe(0);
     }
+  });
+
+  it("fetches a busy subject's next allowance before the current one runs out, so its requests do not wait for Redis", async () => {
+    const subject = `sub-${randomUUID()}`;
+    const limits = perMinute(1_000_000);
+    const start = Date.UTC(2031, 6, 1, 12);
+    let waited = 0;
+    // 1,000 requests a second for three seconds, ten every 10 ms, with real
+    // time between the steps for Redis to answer.
+    for (let ms = 0; ms < 3_000; ms += 10) {
+      const step = Array.from({ length: 10 }, () => limiterA.consume(subject, limits, new Date(start + ms)));
+      // From the second second on, the subject is busy and runs on allowances.
+      if (ms >= 1_500) waited += step.filter((outcome) => outcome instanceof Promise).length;
+      expect((await Promise.all(step)).every((outcome) => outcome.allowed)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(waited).toBe(0);
+    // Redis counted every request served, and at most one allowance (100 ms of traffic) more.
+    const counted = Number(await redisA.get(`${prefix}rl:{${subject}}:m`));
+    expect(counted).toBeGreaterThanOrEqual(3_000);
+    expect(counted).toBeLessThanOrEqual(3_000 + 101);
   });
 
   it("uses an allowance only within the minute window it was counted in, and gives its rest back to the month", async () => {
