@@ -515,7 +515,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return limitOutcome(limits, true, c.minuteCount, c.minuteResetAt > nowMs ? c.minuteResetAt - nowMs : MINUTE_MS, c.monthCount, m.endsAt - nowMs);
   }
 
-
+  /** How many requests an allowance covers: about LEASE_SPAN_MS of the subject's traffic. */
   function leaseSize(c: Counts): number {
     return Math.min(MAX_LEASE, Math.ceil((c.lastSecond * LEASE_SPAN_MS) / 1000));
   }
