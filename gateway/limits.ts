@@ -611,9 +611,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
     }
     const c = countsOf(subject, m.index);
     countRate(c, nowMs);
-    const decided = consumeLeased(subject, c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
-    if (decided) return decided;
-    return new Promise((resolve) => ask(subject, c, { limits, nowMs, month: m, resolve }));
+    return decidedInProcess(subject, c, limits, nowMs, m) ?? new Promise((resolve) => ask(subject, c, { limits, nowMs, month: m, resolve }));
+  }
+
+  /** What this process can decide without Redis: a request its allowance covers, or one of a subject Redis refused. */
+  function decidedInProcess(subject: string, c: Counts, limits: PlanLimits, nowMs: number, m: MonthWindow): LimitOutcome | null {
+    return consumeLeased(subject, c, limits, nowMs, m) ?? stillRefused(c, limits, nowMs, m);
   }
 
   /** A request of a subject the process cannot decide now: it waits for the allowance on its way, or asks Redis. */
@@ -630,7 +633,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   function decide(subject: string, c: Counts, waiter: Waiter) {
-    const decided = consumeLeased(subject, c, waiter.limits, waiter.nowMs, waiter.month) ?? stillRefused(c, waiter.limits, waiter.nowMs, waiter.month);
+    const decided = decidedInProcess(subject, c, waiter.limits, waiter.nowMs, waiter.month);
     if (decided) waiter.resolve(decided);
     else ask(subject, c, waiter);
   }

@@ -14,8 +14,8 @@
 // writes its backlog when it is back): the gateway's writer adds the rows of
 // its batch that fall before the cursor to UsageMinute itself, in the same
 // transaction as the rows (gateway/usage.ts). It holds a share lock on the
-// cursor row while it does; a run holds it exclusively from before it reads the events until
-// it has moved it. So a batch either commits before a run reads, and is
+// cursor row while it does; a run holds it exclusively from before it reads
+// the events until it has moved it. So a batch either commits before a run reads, and is
 // rolled by the run, or sees the moved cursor, and adds its late rows itself:
 // counted once either way.
 //
